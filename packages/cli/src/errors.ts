@@ -1,0 +1,20 @@
+/**
+ * User-facing errors: one line on stderr and exit status 1, never a stack trace (set DICOMKIT_DEBUG=1 for one).
+ */
+import { isDicomError } from '@dicomkit/core';
+
+/** An error in what the user asked for (a missing file, a bad option): reported as one line. */
+export class UsageError extends Error {}
+
+export function reportAndExit(e: unknown, context?: string): never {
+  const prefix = context ? `${context}: ` : '';
+  let msg: string;
+  if (isDicomError(e)) msg = e.describe();
+  else if (e instanceof UsageError) msg = e.message;
+  else if (e && typeof e === 'object' && 'code' in e && typeof (e as { code: unknown }).code === 'string' && (e as { code: string }).code.startsWith('E')) {
+    msg = (e as unknown as Error).message; // Node system errors: ENOENT, EACCES, ECONNREFUSED…
+  } else msg = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`dicomkit: ${prefix}${msg}\n`);
+  if (process.env.DICOMKIT_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+  process.exit(1);
+}

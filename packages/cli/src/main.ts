@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+/**
+ * The dicomkit command line: one program, a subcommand per task.
+ */
+import { Command } from 'commander';
+import { registerDump } from './commands/dump.js';
+import { reportAndExit } from './errors.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('dicomkit')
+    .description('DICOM, complete, correct and fast: inspect, convert and exchange DICOM files')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .configureOutput({ outputError: (str, write) => write(str) });
+  registerDump(program);
+  return program;
+}
+
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((e) => reportAndExit(e));

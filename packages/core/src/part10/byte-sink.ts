@@ -1,0 +1,103 @@
+/**
+ * Output collected as a list of chunks: small writes are gathered in a scratch buffer, large values are kept
+ * as references (no copy), so writing a file with big Pixel Data copies nothing.
+ */
+export class ChunkWriter {
+  private chunks: Uint8Array[] = [];
+  private scratch: Uint8Array;
+  private used = 0;
+  length = 0;
+
+  constructor(initial = 256) {
+    this.scratch = new Uint8Array(initial);
+  }
+
+  private room(n: number): void {
+    if (this.used + n <= this.scratch.length) return;
+    if (this.used > 0) {
+      this.chunks.push(this.scratch.subarray(0, this.used));
+      this.scratch = new Uint8Array(Math.max(n, Math.min(this.scratch.length * 2, 65536)));
+      this.used = 0;
+    } else {
+      this.scratch = new Uint8Array(Math.max(n, this.scratch.length * 2));
+    }
+  }
+
+  u16(v: number, le: boolean): void {
+    this.room(2);
+    const s = this.scratch;
+    const p = this.used;
+    if (le) {
+      s[p] = v & 0xff;
+      s[p + 1] = (v >>> 8) & 0xff;
+    } else {
+      s[p] = (v >>> 8) & 0xff;
+      s[p + 1] = v & 0xff;
+    }
+    this.used += 2;
+    this.length += 2;
+  }
+
+  u32(v: number, le: boolean): void {
+    if (le) {
+      this.u16(v & 0xffff, true);
+      this.u16(v >>> 16, true);
+    } else {
+      this.u16(v >>> 16, false);
+      this.u16(v & 0xffff, false);
+    }
+  }
+
+  ascii(s: string): void {
+    this.room(s.length);
+    for (let i = 0; i < s.length; i++) this.scratch[this.used++] = s.charCodeAt(i);
+    this.length += s.length;
+  }
+
+  bytes(b: Uint8Array): void {
+    if (b.length > 512) {
+      if (this.used > 0) {
+        this.chunks.push(this.scratch.subarray(0, this.used));
+        this.scratch = this.scratch.subarray(this.used);
+        this.used = 0;
+        if (this.scratch.length < 64) this.scratch = new Uint8Array(4096);
+      }
+      this.chunks.push(b);
+    } else {
+      this.room(b.length);
+      this.scratch.set(b, this.used);
+      this.used += b.length;
+    }
+    this.length += b.length;
+  }
+
+  /** Appends another writer's output. */
+  append(w: ChunkWriter): void {
+    for (const c of w.finish()) this.bytes(c);
+  }
+
+  /** The chunks written so far (the writer may be used again afterwards). */
+  finish(): Uint8Array[] {
+    if (this.used > 0) {
+      this.chunks.push(this.scratch.subarray(0, this.used));
+      this.scratch = this.scratch.subarray(this.used);
+      this.used = 0;
+    }
+    const out = this.chunks;
+    this.chunks = [];
+    return out;
+  }
+
+  /** All output as one array. */
+  concat(): Uint8Array {
+    const parts = this.finish();
+    if (parts.length === 1) return parts[0]!;
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  }
+}

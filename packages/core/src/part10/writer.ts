@@ -1,0 +1,100 @@
+/**
+ * Writing DICOM files (PS3.10 §7): preamble, "DICM", a correct File Meta Information group, and the dataset in
+ * the chosen transfer syntax: any uncompressed one, deflate, or the encapsulated one its Pixel Data is in.
+ */
+import { Dataset } from '../data/dataset.js';
+import { DicomError } from '../errors.js';
+import { findTransferSyntax, transferSyntaxOrDefault, ExplicitVRLittleEndian, type TransferSyntax } from '../encoding/transfer-syntax.js';
+import { ChunkWriter } from './byte-sink.js';
+import { DatasetWriter, type DatasetWriteOptions } from './dataset-writer.js';
+import { defaultDeflate, type Deflate } from './inflate.js';
+import { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } from './version.js';
+
+export interface WriteOptions extends DatasetWriteOptions {
+  /** Transfer syntax UID or keyword; default: the one the file was read in, else Explicit VR Little Endian. */
+  transferSyntax?: string;
+  /** Implementation Class UID / Version Name in the File Meta: dicomkit's (default) or those already there. */
+  implementation?: 'dicomkit' | 'keep';
+  /** The 128-byte preamble: zeros by default. */
+  preamble?: Uint8Array;
+  /** Deflate for the deflated transfer syntax where Node's zlib is not available. */
+  deflate?: Deflate;
+}
+
+export interface WritableFile {
+  meta?: Dataset;
+  dataset: Dataset;
+  transferSyntax?: TransferSyntax;
+}
+
+function resolveTs(file: WritableFile, options: WriteOptions): TransferSyntax {
+  if (options.transferSyntax) {
+    const t = findTransferSyntax(options.transferSyntax);
+    if (!t) throw new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', `unknown transfer syntax: ${options.transferSyntax}`);
+    return t;
+  }
+  const fromMeta = file.meta?.string(0x00020010);
+  return file.transferSyntax ?? (fromMeta ? transferSyntaxOrDefault(fromMeta) : ExplicitVRLittleEndian);
+}
+
+/** Builds the File Meta Information group for a dataset (PS3.10 §7.1), keeping what the old one had. */
+export function buildFileMeta(dataset: Dataset, ts: TransferSyntax, old?: Dataset, implementation: 'dicomkit' | 'keep' = 'dicomkit'): Dataset {
+  const meta = new Dataset();
+  for (const el of old ?? []) if (el.tag !== 0x00020000 && el.tag >>> 16 === 0x0002) meta.add(el);
+  if (!meta.has(0x00020001)) meta.set(0x00020001, 'OB', new Uint8Array([0, 1]));
+  const sopClass = dataset.string(0x00080016) ?? meta.string(0x00020002);
+  const sopInstance = dataset.string(0x00080018) ?? meta.string(0x00020003);
+  if (sopClass && meta.string(0x00020002) !== sopClass) meta.set(0x00020002, 'UI', sopClass);
+  if (sopInstance && meta.string(0x00020003) !== sopInstance) meta.set(0x00020003, 'UI', sopInstance);
+  if (meta.string(0x00020010) !== ts.uid) meta.set(0x00020010, 'UI', ts.uid);
+  if (implementation === 'dicomkit' || !meta.has(0x00020012)) {
+    meta.set(0x00020012, 'UI', IMPLEMENTATION_CLASS_UID);
+    meta.set(0x00020013, 'SH', IMPLEMENTATION_VERSION_NAME);
+  }
+  // Group length last: it counts every other element of the group.
+  const body = new ChunkWriter();
+  new DatasetWriter({ explicitVR: true, littleEndian: true, encapsulated: false }).writeDataset(body, meta);
+  meta.set(0x00020000, 'UL', body.length);
+  return meta;
+}
+
+/** Encodes a bare dataset (no File Meta) in a transfer syntax, as chunks. */
+export function writeDatasetChunks(dataset: Dataset, transferSyntax: string | TransferSyntax, options: WriteOptions = {}): Uint8Array[] {
+  const ts = typeof transferSyntax === 'string' ? transferSyntaxOrDefault(transferSyntax) : transferSyntax;
+  const w = new ChunkWriter(4096);
+  new DatasetWriter({ explicitVR: ts.explicitVR, littleEndian: ts.littleEndian, encapsulated: ts.encapsulated }, options).writeDataset(w, dataset);
+  if (ts.deflated) return [(options.deflate ?? defaultDeflate)(w.concat())];
+  return w.finish();
+}
+
+/** Encodes a bare dataset (no File Meta) in a transfer syntax. */
+export function writeDataset(dataset: Dataset, transferSyntax: string | TransferSyntax, options: WriteOptions = {}): Uint8Array {
+  return concatChunks(writeDatasetChunks(dataset, transferSyntax, options));
+}
+
+/** A Part 10 file as chunks (large values are not copied): write them in order to a file or stream. */
+export function writeDicomChunks(file: WritableFile, options: WriteOptions = {}): Uint8Array[] {
+  const ts = resolveTs(file, options);
+  const meta = buildFileMeta(file.dataset, ts, file.meta, options.implementation);
+  const w = new ChunkWriter(4096);
+  w.bytes(options.preamble ?? new Uint8Array(128));
+  w.ascii('DICM');
+  new DatasetWriter({ explicitVR: true, littleEndian: true, encapsulated: false }).writeDataset(w, meta);
+  return [...w.finish(), ...writeDatasetChunks(file.dataset, ts, options)];
+}
+
+/** A Part 10 file as one byte array. */
+export function writeDicom(file: WritableFile, options: WriteOptions = {}): Uint8Array {
+  return concatChunks(writeDicomChunks(file, options));
+}
+
+export function concatChunks(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
