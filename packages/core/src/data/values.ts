@@ -30,11 +30,48 @@ export function trimValue(vr: VR, s: string): string {
   return start === 0 && end === s.length ? s : s.slice(start, end);
 }
 
+/** Latin-1 text of bytes [start, end): a plain loop for short values (most DICOM strings), chunks for long. */
+export function latin1Range(b: Uint8Array, start: number, end: number): string {
+  const n = end - start;
+  if (n <= 0) return '';
+  if (n <= 64) {
+    let s = '';
+    for (let i = start; i < end; i++) s += String.fromCharCode(b[i]!);
+    return s;
+  }
+  return latin1(b.subarray(start, end));
+}
+
 /** Decodes the text of a string-kind value into its values (split on backslash for multi-valued VRs). */
 export function decodeStrings(vr: VR, raw: Uint8Array, charsets: readonly string[]): string[] {
-  if (raw.length === 0) return [];
+  const len = raw.length;
+  if (len === 0) return [];
   const info = VR_INFO[vr];
-  const text = info.charsetGoverned ? decodeText(raw, charsets, vr) : latin1(raw);
+  if (!info.charsetGoverned || charsets.length === 0) {
+    // Fast path: the default repertoire. Find the delimiters and the padding in the bytes themselves.
+    if (info.kind === 'text') {
+      let end = len;
+      while (end > 0 && (raw[end - 1] === 0x20 || raw[end - 1] === 0)) end--;
+      let start = 0;
+      if (vr === 'UR') while (start < end && raw[start] === 0x20) start++;
+      return [latin1Range(raw, start, end)];
+    }
+    const leading = LEADING_INSIGNIFICANT.has(vr);
+    const out: string[] = [];
+    let from = 0;
+    for (let i = 0; i <= len; i++) {
+      if (i === len || raw[i] === 0x5c) {
+        let start = from;
+        let end = i;
+        while (end > start && (raw[end - 1] === 0x20 || raw[end - 1] === 0)) end--;
+        if (leading) while (start < end && raw[start] === 0x20) start++;
+        out.push(latin1Range(raw, start, end));
+        from = i + 1;
+      }
+    }
+    return out;
+  }
+  const text = decodeText(raw, charsets, vr);
   if (info.kind === 'text') return [trimValue(vr, text)];
   const parts = text.split('\\');
   for (let i = 0; i < parts.length; i++) parts[i] = trimValue(vr, parts[i]!);
@@ -48,10 +85,17 @@ export function parseNumberStrings(values: readonly string[]): number[] {
 
 /** Decodes binary numbers (FL FD SS US SL UL SV UV) and AT. */
 export function decodeBinary(vr: VR, raw: Uint8Array, littleEndian: boolean): number[] | bigint[] {
-  const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  const le = littleEndian;
   const size = VR_INFO[vr].unitSize;
   const n = Math.floor(raw.length / size);
+  if (n === 1 && littleEndian) {
+    // The common case, one little-endian value: no DataView, no closure.
+    if (vr === 'US') return [raw[0]! | (raw[1]! << 8)];
+    if (vr === 'UL') return [(raw[0]! | (raw[1]! << 8) | (raw[2]! << 16) | (raw[3]! << 24)) >>> 0];
+    if (vr === 'SS') return [((raw[0]! | (raw[1]! << 8)) << 16) >> 16];
+    if (vr === 'SL') return [raw[0]! | (raw[1]! << 8) | (raw[2]! << 16) | (raw[3]! << 24)];
+  }
+  const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const le = littleEndian;
   switch (vr) {
     case 'US': return Array.from({ length: n }, (_, i) => dv.getUint16(i * 2, le));
     case 'SS': return Array.from({ length: n }, (_, i) => dv.getInt16(i * 2, le));

@@ -169,6 +169,8 @@ export function readPart10(window: Window, size: number, options: ReadOptions = 
 /** Parses DICOM bytes held in memory (PS3.10 file, or a bare dataset). Values are views over `bytes`. */
 export function parseDicom(bytes: Uint8Array, options: ReadOptions = {}): DicomFile {
   if (bytes.length === 0) throw new DicomError('NOT_DICOM', 'the input is empty', { offset: 0 });
+  // A Node Buffer's subarray() goes through its species constructor: view it as a plain Uint8Array.
+  if (bytes.constructor !== Uint8Array) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return readPart10({ bytes, base: 0 }, bytes.length, options, undefined, new MemorySource(bytes));
 }
 
