@@ -65,7 +65,6 @@ export function dumpFile(f: DicomFile, opts: DumpOptions): string {
   }
   out.push('# Dicom-Data-Set', `# Used TransferSyntax: ${f.transferSyntax.name}`);
   dumpDataset(f.dataset, opts, out);
-  for (const w of f.warnings) out.push(`# warning: ${w.code}${w.offset !== undefined ? ` at byte ${w.offset}` : ''}${w.tagPath ? ` in ${w.tagPath}` : ''}: ${w.message}`);
   return out.join('\n') + '\n';
 }
 
@@ -83,6 +82,10 @@ export function registerDump(program: Command): void {
           const f = await readDicomFile(path);
           if (files.length > 1) process.stdout.write(`# ${path}\n`);
           process.stdout.write(dumpFile(f, o));
+          for (const w of f.warnings) {
+            const where = `${w.offset !== undefined ? ` at byte ${w.offset}` : ''}${w.tagPath ? ` in ${w.tagPath}` : ''}`;
+            process.stderr.write(`dicomkit: ${path}: warning: ${w.code}${where}: ${w.message}\n`);
+          }
         } catch (e) {
           reportAndExit(e, path);
         }
