@@ -44,7 +44,11 @@ function glTable(id: GraphicSetId): Uint16Array {
     const bytes = new Uint8Array(96);
     for (let i = 0; i < 96; i++) bytes[i] = 0xa0 + i;
     const s = new TextDecoder(label).decode(bytes);
-    for (let i = 0; i < 96; i++) t[0x20 + i] = s.charCodeAt(i);
+    // windows-874 fills TIS 620's unassigned codes with private-use characters: they stay unassigned.
+    for (let i = 0; i < 96; i++) {
+      const c = s.charCodeAt(i);
+      t[0x20 + i] = c >= 0xe000 && c <= 0xf8ff ? REPLACEMENT : c;
+    }
   }
   return t;
 }
