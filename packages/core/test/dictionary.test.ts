@@ -283,7 +283,7 @@ test('known private dictionaries: lookupPrivate(creator, tag)', () => {
 
 /**
  * In an Implicit VR file the reader takes private VRs from the known private dictionaries: CT1_UNC (GE) holds
- * GEMS_IDEN_01 and GEMS_PARM_01 blocks; every element we know gets the VR pydicom and dcmdump give it.
+ * GEMS_IDEN_01 and GEMS_PARM_01 blocks; every element we know gets the VR dcmdump gives it.
  */
 test('implicit VR private elements get their VR from the private dictionary', { skip: needTestdata() || needCommand('dcmdump') }, () => {
   const file = join(TESTDATA, 'dicomParser/CT1_UNC.implicit_little_endian.dcm');
