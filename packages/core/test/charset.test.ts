@@ -8,7 +8,14 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { Dataset, decodeText, encodeText, isDicomError, normalizeCharsets, parseDicom } from '../src/index.js';
+import {
+  Dataset,
+  decodeText,
+  encodeText,
+  isDicomError,
+  normalizeCharsets,
+  parseDicom,
+} from '../src/index.js';
 import { VR_INFO, type VR } from '../src/encoding/vr.js';
 import { DEFINED_TERMS } from '../src/charset/terms.js';
 import { needTestdata, REPO_ROOT, TESTDATA } from './shared.js';
@@ -35,17 +42,29 @@ const EXPECTED: Record<string, { charset: string[]; values: Record<string, strin
   'chrFren.dcm': { charset: ['ISO_IR 100'], values: { '00100010': ['Buc^Jérôme'] } },
   'chrFrenMulti.dcm': {
     charset: ['ISO_IR 100'],
-    values: { '00100010': ['Buc^Jérôme'], '00101001': ['Buc^Jérôme', 'Buc^Jérôme'], '00101000': ['eggs', 'spam'] },
+    values: {
+      '00100010': ['Buc^Jérôme'],
+      '00101001': ['Buc^Jérôme', 'Buc^Jérôme'],
+      '00101000': ['eggs', 'spam'],
+    },
   },
   'chrGerm.dcm': { charset: ['ISO_IR 100'], values: { '00100010': ['Äneas^Rüdiger'] } },
   'chrH31.dcm': { charset: ['ISO 2022 IR 6', 'ISO 2022 IR 87'], values: { '00100010': [H31] } },
   'chrH32.dcm': { charset: ['ISO 2022 IR 13', 'ISO 2022 IR 87'], values: { '00100010': [H32] } },
   'chrHbrw.dcm': { charset: ['ISO_IR 138'], values: { '00100010': ['שרון^דבורה'] } },
   // PS3.5 I.2
-  'chrI2.dcm': { charset: ['ISO 2022 IR 6', 'ISO 2022 IR 149'], values: { '00100010': ['Hong^Gildong=洪^吉洞=홍^길동'] } },
+  'chrI2.dcm': {
+    charset: ['ISO 2022 IR 6', 'ISO 2022 IR 149'],
+    values: { '00100010': ['Hong^Gildong=洪^吉洞=홍^길동'] },
+  },
   'chrJapMultiExplicitIR6.dcm': {
     charset: ['ISO 2022 IR 6', 'ISO 2022 IR 87'],
-    values: { '00100010': [YAMADA], '00101001': [YAMADA, YAMADA], '001021b0': ['たろう'], '00080070': ['Agfa-Gevaert AG'] },
+    values: {
+      '00100010': [YAMADA],
+      '00101001': [YAMADA, YAMADA],
+      '001021b0': ['たろう'],
+      '00080070': ['Agfa-Gevaert AG'],
+    },
   },
   'chrKoreanMulti.dcm': {
     charset: ['ISO 2022 IR 6', 'ISO 2022 IR 149'],
@@ -53,23 +72,35 @@ const EXPECTED: Record<string, { charset: string[]; values: Record<string, strin
   },
   'chrSQEncoding1.dcm': {
     charset: ['ISO 2022 IR 13', 'ISO 2022 IR 87'],
-    values: { '00321032': ['Doctor^Who^^MD'], '00321064[0].00100010': [H32], '00321064[0].00080100': ['CodeValue'] },
+    values: {
+      '00321032': ['Doctor^Who^^MD'],
+      '00321064[0].00100010': [H32],
+      '00321064[0].00080100': ['CodeValue'],
+    },
   },
   // PS3.5 J.1 (UTF-8)
   'chrX1.dcm': { charset: ['ISO_IR 192'], values: { '00100010': ['Wang^XiaoDong=王^小東='] } },
   // PS3.5 K.1 (GB 2312 with code extensions)
-  'chrGB2312.dcm': { charset: ['ISO 2022 IR 6', 'ISO 2022 IR 58'], values: { '00100010': ['Zhang^XiaoDong=张^小东='] } },
+  'chrGB2312.dcm': {
+    charset: ['ISO 2022 IR 6', 'ISO 2022 IR 58'],
+    values: { '00100010': ['Zhang^XiaoDong=张^小东='] },
+  },
 };
 
 const TEXT_VRS = new Set<VR>(['SH', 'LO', 'ST', 'LT', 'PN', 'UC', 'UT']);
 
 /** Every text element of a dataset and its items: path → [values, raw bytes, VR, character sets]. */
-function textElements(ds: Dataset, prefix = '', out = new Map<string, { values: string[]; raw: Uint8Array; vr: VR; charsets: string[] }>()) {
+function textElements(
+  ds: Dataset,
+  prefix = '',
+  out = new Map<string, { values: string[]; raw: Uint8Array; vr: VR; charsets: string[] }>(),
+) {
   for (const t of ds.tags()) {
     const el = ds.get(t)!;
     const key = prefix + t.toString(16).padStart(8, '0');
     if (el.vr === 'SQ') ds.sequence(t).forEach((item, i) => textElements(item, `${key}[${i}].`, out));
-    else if (TEXT_VRS.has(el.vr) && el.raw) out.set(key, { values: ds.strings(t), raw: el.raw, vr: el.vr, charsets: ds.characterSets });
+    else if (TEXT_VRS.has(el.vr) && el.raw)
+      out.set(key, { values: ds.strings(t), raw: el.raw, vr: el.vr, charsets: ds.characterSets });
   }
   return out;
 }
@@ -88,7 +119,8 @@ test('every character-set file decodes to the expected Unicode', { skip: needTes
     const ds = read(f);
     assert.deepEqual(ds.characterSets, exp.charset, name);
     const els = textElements(ds);
-    for (const [path, values] of Object.entries(exp.values)) assert.deepEqual(els.get(path)?.values, values, `${name} ${path}`);
+    for (const [path, values] of Object.entries(exp.values))
+      assert.deepEqual(els.get(path)?.values, values, `${name} ${path}`);
   }
 });
 
@@ -104,17 +136,27 @@ test('every character-set file decodes to the expected Unicode', { skip: needTes
  */
 test('every text element equals what pydicom reads', { skip: needTestdata() || needPydicom() }, () => {
   const files = charsetFiles();
-  const r = spawnSync('/usr/bin/python3', [join(REPO_ROOT, 'packages/core/test/py/text-values.py'), ...files], { encoding: 'utf8' });
+  const r = spawnSync(
+    '/usr/bin/python3',
+    [join(REPO_ROOT, 'packages/core/test/py/text-values.py'), ...files],
+    { encoding: 'utf8' },
+  );
   assert.equal(r.status, 0, r.stderr);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { file: string; values: Record<string, string[]> });
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { file: string; values: Record<string, string[]> });
   assert.equal(lines.length, files.length);
   let compared = 0;
   for (const { file, values } of lines) {
     const name = file.split('/').pop()!;
     const ours = textElements(read(file));
     const ds = read(file);
-    const explicitUN = Object.keys(values).filter((k) => !k.includes('[') && ds.get(parseInt(k, 16))?.vr === 'UN');
-    for (const k of explicitUN) assert.ok(parseInt(k.slice(0, 4), 16) % 2 === 1, `${name} ${k}: only private elements are UN`);
+    const explicitUN = Object.keys(values).filter(
+      (k) => !k.includes('[') && ds.get(parseInt(k, 16))?.vr === 'UN',
+    );
+    for (const k of explicitUN)
+      assert.ok(parseInt(k.slice(0, 4), 16) % 2 === 1, `${name} ${k}: only private elements are UN`);
     const theirKeys = Object.keys(values).filter((k) => !explicitUN.includes(k));
     assert.deepEqual([...ours.keys()].sort(), theirKeys.sort(), `${name}: same text elements`);
     for (const path of theirKeys) {
@@ -155,7 +197,8 @@ test('text values encode back to their original bytes', { skip: needTestdata() }
       const text = decodeText(el.raw, el.charsets, el.vr);
       let expected = latin(el.raw);
       if (name === 'chrKoreanMulti.dcm') expected = expected.replaceAll('\x1b(B', '');
-      if (name === 'chrSQEncoding1.dcm' && path.includes('[')) expected = expected.replaceAll('\x1b(B', '\x1b(J');
+      if (name === 'chrSQEncoding1.dcm' && path.includes('['))
+        expected = expected.replaceAll('\x1b(B', '\x1b(J');
       assert.equal(latin(encodeText(text, el.charsets, el.vr)), expected, `${name} ${path}`);
       n++;
     }
@@ -180,11 +223,15 @@ test('normalizeCharsets accepts the variants met in real files', () => {
   assert.deepEqual(normalizeCharsets(['iso_ir 144 ']), ['ISO_IR 144']);
   assert.deepEqual(normalizeCharsets(['ISO IR 192']), ['ISO_IR 192']);
   assert.deepEqual(normalizeCharsets(['', 'ISO 2022 IR 87']), ['ISO 2022 IR 6', 'ISO 2022 IR 87']);
-  assert.deepEqual(normalizeCharsets(['ISO 2022 IR 13', 'ISO-2022-IR 87']), ['ISO 2022 IR 13', 'ISO 2022 IR 87']);
+  assert.deepEqual(normalizeCharsets(['ISO 2022 IR 13', 'ISO-2022-IR 87']), [
+    'ISO 2022 IR 13',
+    'ISO 2022 IR 87',
+  ]);
   assert.deepEqual(normalizeCharsets(['gb18030']), ['GB18030']);
   assert.deepEqual(normalizeCharsets(['UTF-8']), ['ISO_IR 192']);
   assert.deepEqual(normalizeCharsets(['ISO_IR 999']), ['ISO_IR 999']);
-  for (const t of DEFINED_TERMS) if (t.term !== 'ISO_IR 6') assert.deepEqual(normalizeCharsets([t.term]), [t.term]);
+  for (const t of DEFINED_TERMS)
+    if (t.term !== 'ISO_IR 6') assert.deepEqual(normalizeCharsets([t.term]), [t.term]);
 });
 
 /** One sample a single-byte term (Clunie's chrGreek and chrRuss, FileInfo.txt; the rest from ISO 8859 parts). */
@@ -217,9 +264,17 @@ test('single-byte terms decode and encode their sets', () => {
 
 test('the single-byte tables equal Python’s ISO 8859 codecs', { skip: needPydicom() }, () => {
   const codecs: Record<string, string> = {
-    'ISO_IR 101': 'iso8859_2', 'ISO_IR 109': 'iso8859_3', 'ISO_IR 110': 'iso8859_4', 'ISO_IR 144': 'iso8859_5',
-    'ISO_IR 127': 'iso8859_6', 'ISO_IR 126': 'iso8859_7', 'ISO_IR 138': 'iso8859_8', 'ISO_IR 148': 'iso8859_9',
-    'ISO_IR 203': 'iso8859_15', 'ISO_IR 166': 'iso8859_11', 'ISO_IR 100': 'latin_1',
+    'ISO_IR 101': 'iso8859_2',
+    'ISO_IR 109': 'iso8859_3',
+    'ISO_IR 110': 'iso8859_4',
+    'ISO_IR 144': 'iso8859_5',
+    'ISO_IR 127': 'iso8859_6',
+    'ISO_IR 126': 'iso8859_7',
+    'ISO_IR 138': 'iso8859_8',
+    'ISO_IR 148': 'iso8859_9',
+    'ISO_IR 203': 'iso8859_15',
+    'ISO_IR 166': 'iso8859_11',
+    'ISO_IR 100': 'latin_1',
   };
   const all = Uint8Array.from({ length: 96 }, (_, i) => 0xa0 + i);
   const py = `import json,sys\nprint(json.dumps({k: bytes(range(0xa0,0x100)).decode(v, 'replace') for k, v in json.loads(sys.argv[1]).items()}))`;
@@ -231,10 +286,30 @@ test('the single-byte tables equal Python’s ISO 8859 codecs', { skip: needPydi
 
 test('multi-byte sets with code extensions decode and encode (PS3.5 Annexes H, I, K)', () => {
   const cases: [string[], string, string, VR][] = [
-    [['', 'ISO 2022 IR 87'], 'Yamada^Tarou=\x1b$B;3ED\x1b(B^\x1b$BB@O:\x1b(B=\x1b$B$d$^$@\x1b(B^\x1b$B$?$m$&\x1b(B', H31, 'PN'],
-    [['ISO 2022 IR 13', 'ISO 2022 IR 87'], '\xd4\xcf\xc0\xde^\xc0\xdb\xb3=\x1b$B;3ED\x1b(J^\x1b$BB@O:\x1b(J=\x1b$B$d$^$@\x1b(J^\x1b$B$?$m$&\x1b(J', H32, 'PN'],
-    [['', 'ISO 2022 IR 149'], 'Hong^Gildong=\x1b$)C\xfb\xf3^\x1b$)C\xd1\xce\xd4\xd7=\x1b$)C\xc8\xab^\x1b$)C\xb1\xe6\xb5\xbf', 'Hong^Gildong=洪^吉洞=홍^길동', 'PN'],
-    [['', 'ISO 2022 IR 58'], 'Zhang^XiaoDong=\x1b$)A\xd5\xc5^\x1b$)A\xd0\xa1\xb6\xab=', 'Zhang^XiaoDong=张^小东=', 'PN'],
+    [
+      ['', 'ISO 2022 IR 87'],
+      'Yamada^Tarou=\x1b$B;3ED\x1b(B^\x1b$BB@O:\x1b(B=\x1b$B$d$^$@\x1b(B^\x1b$B$?$m$&\x1b(B',
+      H31,
+      'PN',
+    ],
+    [
+      ['ISO 2022 IR 13', 'ISO 2022 IR 87'],
+      '\xd4\xcf\xc0\xde^\xc0\xdb\xb3=\x1b$B;3ED\x1b(J^\x1b$BB@O:\x1b(J=\x1b$B$d$^$@\x1b(J^\x1b$B$?$m$&\x1b(J',
+      H32,
+      'PN',
+    ],
+    [
+      ['', 'ISO 2022 IR 149'],
+      'Hong^Gildong=\x1b$)C\xfb\xf3^\x1b$)C\xd1\xce\xd4\xd7=\x1b$)C\xc8\xab^\x1b$)C\xb1\xe6\xb5\xbf',
+      'Hong^Gildong=洪^吉洞=홍^길동',
+      'PN',
+    ],
+    [
+      ['', 'ISO 2022 IR 58'],
+      'Zhang^XiaoDong=\x1b$)A\xd5\xc5^\x1b$)A\xd0\xa1\xb6\xab=',
+      'Zhang^XiaoDong=张^小东=',
+      'PN',
+    ],
     // JIS X 0212 (ESC $ ( D): 0x3021 is 丂 (U+4E02)
     [['', 'ISO 2022 IR 87', 'ISO 2022 IR 159'], '\x1b$(D0!\x1b(B', '丂', 'LO'],
     // two values, each returning to ASCII before the delimiter
@@ -258,13 +333,20 @@ test('multi-byte sets without code extensions: UTF-8, GB18030, GBK (PS3.5 Annex 
   assert.equal(decodeText(bytes(gb), ['GBK'], 'PN'), 'Wang^XiaoDong=王^小东=');
   assert.equal(latin(encodeText('Wang^XiaoDong=王^小东=', ['GBK'], 'PN')), gb);
   // GB18030 four-byte codes (values from Python's gb18030 codec): U+00E5 in the BMP, U+1F600 supplementary.
-  for (const s of ['å', '😀', 'Ωé中']) assert.equal(decodeText(encodeText(s, ['GB18030'], 'LO'), ['GB18030'], 'LO'), s);
+  for (const s of ['å', '😀', 'Ωé中'])
+    assert.equal(decodeText(encodeText(s, ['GB18030'], 'LO'), ['GB18030'], 'LO'), s);
   assert.equal(latin(encodeText('å', ['GB18030'], 'LO')), '\x81\x30\x8a\x32');
   assert.equal(latin(encodeText('😀', ['GB18030'], 'LO')), '\x94\x39\xfc\x36'); // pointer 189000 + 0xF600
-  assert.throws(() => encodeText('😀', ['GBK'], 'LO'), (e) => isDicomError(e, 'INVALID_CHARSET'));
+  assert.throws(
+    () => encodeText('😀', ['GBK'], 'LO'),
+    (e) => isDicomError(e, 'INVALID_CHARSET'),
+  );
   // A GB18030 trail byte 0x5C is not a value delimiter: 乗 is 0x81 0x5C.
   assert.equal(decodeText(bytes('\x81\x5c\\A'), ['GB18030'], 'LO').split('\\').length, 2);
-  assert.equal(decodeText(new TextEncoder().encode('Wang^XiaoDong=王^小東='), ['ISO_IR 192'], 'PN'), 'Wang^XiaoDong=王^小東=');
+  assert.equal(
+    decodeText(new TextEncoder().encode('Wang^XiaoDong=王^小東='), ['ISO_IR 192'], 'PN'),
+    'Wang^XiaoDong=王^小東=',
+  );
 });
 
 test('escape state resets at delimiters and control characters', () => {
@@ -274,21 +356,56 @@ test('escape state resets at delimiters and control characters', () => {
   // In LT "\" is a character, not a delimiter: G1 stays.
   assert.equal(decodeText(bytes('\x1b$)C\xb1\xe8\\\xb1\xe8'), cs, 'LT'), '김\\김');
   // CR LF, TAB and FF reset in every VR.
-  for (const c of ['\r', '\n', '\t', '\f']) assert.equal(decodeText(bytes(`\x1b$)C\xb1\xe8${c}\xb1\xe8`), cs, 'LT'), `김${c}±è`);
+  for (const c of ['\r', '\n', '\t', '\f'])
+    assert.equal(decodeText(bytes(`\x1b$)C\xb1\xe8${c}\xb1\xe8`), cs, 'LT'), `김${c}±è`);
   // "=" and "^" reset in PN only.
   assert.equal(decodeText(bytes('\x1b$)C\xb1\xe8=\xb1\xe8'), cs, 'PN'), '김=±è');
   assert.equal(decodeText(bytes('\x1b$)C\xb1\xe8=\xb1\xe8'), cs, 'LO'), '김=김');
   // Inside a JIS X 0208 run, 0x5E and 0x5C are halves of characters: やま is "$d$^".
-  assert.equal(decodeText(bytes('\x1b$B$d$^\x1b(B'), normalizeCharsets(['', 'ISO 2022 IR 87']), 'PN'), 'やま');
+  assert.equal(
+    decodeText(bytes('\x1b$B$d$^\x1b(B'), normalizeCharsets(['', 'ISO 2022 IR 87']), 'PN'),
+    'やま',
+  );
   // The writer re-designates G1 after a delimiter (PS3.5 I.2).
   assert.equal(latin(encodeText('김\\김', cs, 'LO')), '\x1b$)C\xb1\xe8\\\x1b$)C\xb1\xe8');
   assert.equal(latin(encodeText('김\\김', cs, 'LT')), '\x1b$)C\xb1\xe8\\\xb1\xe8');
 });
 
 test('bad escape sequences and bytes never throw from decodeText', () => {
-  const lists = [[], ['ISO_IR 100'], ['ISO_IR 13'], ['', 'ISO 2022 IR 87'], ['ISO 2022 IR 13', 'ISO 2022 IR 87', 'ISO 2022 IR 159'], ['', 'ISO 2022 IR 149'], ['', 'ISO 2022 IR 58'], ['GB18030'], ['GBK'], ['ISO_IR 192'], ['ISO_IR 999'], ['', 'ISO 2022 IR 999']].map(normalizeCharsets);
-  const crafted = ['\x1b', '\x1b$', '\x1b$)', '\x1b$)Z\xb1', '\x1b(', '\x1bZZ', '\x1b$B;', '\x1b$B;3E', '\x1b$)C\xb1', '\x1b$)C\xb1\x41', '\x1b-Q\xe9', '\x1b$B\x1b\x1b(B', '\xff\xfe\x80', '\x1b$(D\x7f\x7f'];
-  for (const cs of lists) for (const raw of crafted) for (const vr of ['PN', 'LO', 'LT'] as VR[]) assert.equal(typeof decodeText(bytes(raw), cs, vr), 'string');
+  const lists = [
+    [],
+    ['ISO_IR 100'],
+    ['ISO_IR 13'],
+    ['', 'ISO 2022 IR 87'],
+    ['ISO 2022 IR 13', 'ISO 2022 IR 87', 'ISO 2022 IR 159'],
+    ['', 'ISO 2022 IR 149'],
+    ['', 'ISO 2022 IR 58'],
+    ['GB18030'],
+    ['GBK'],
+    ['ISO_IR 192'],
+    ['ISO_IR 999'],
+    ['', 'ISO 2022 IR 999'],
+  ].map(normalizeCharsets);
+  const crafted = [
+    '\x1b',
+    '\x1b$',
+    '\x1b$)',
+    '\x1b$)Z\xb1',
+    '\x1b(',
+    '\x1bZZ',
+    '\x1b$B;',
+    '\x1b$B;3E',
+    '\x1b$)C\xb1',
+    '\x1b$)C\xb1\x41',
+    '\x1b-Q\xe9',
+    '\x1b$B\x1b\x1b(B',
+    '\xff\xfe\x80',
+    '\x1b$(D\x7f\x7f',
+  ];
+  for (const cs of lists)
+    for (const raw of crafted)
+      for (const vr of ['PN', 'LO', 'LT'] as VR[])
+        assert.equal(typeof decodeText(bytes(raw), cs, vr), 'string');
   // An unknown escape sequence is kept as the character ESC; the bytes after it decode in the sets in force.
   assert.equal(decodeText(bytes('A\x1bZZB'), normalizeCharsets(['', 'ISO 2022 IR 87']), 'LO'), 'A\x1bZZB');
   assert.equal(decodeText(bytes('\x1b$B;3E'), normalizeCharsets(['', 'ISO 2022 IR 87']), 'LO'), '山\ufffd');
@@ -296,15 +413,26 @@ test('bad escape sequences and bytes never throw from decodeText', () => {
   let seed = 12345;
   const rnd = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 0xff;
   for (let k = 0; k < 3000; k++) {
-    const b = Uint8Array.from({ length: 1 + (rnd() % 40) }, () => (rnd() < 40 ? 0x1b : rnd() < 128 ? 0x20 + (rnd() % 16) : rnd()));
+    const b = Uint8Array.from({ length: 1 + (rnd() % 40) }, () =>
+      rnd() < 40 ? 0x1b : rnd() < 128 ? 0x20 + (rnd() % 16) : rnd(),
+    );
     for (const cs of lists) assert.equal(typeof decodeText(b, cs, k % 2 ? 'PN' : 'LT'), 'string');
   }
 });
 
 test('encodeText refuses unknown terms and characters no set has', () => {
-  assert.throws(() => encodeText('abc', ['ISO_IR 999'], 'LO'), (e) => isDicomError(e, 'INVALID_CHARSET'));
-  assert.throws(() => encodeText('山', ['ISO_IR 100'], 'LO'), (e) => isDicomError(e, 'INVALID_CHARSET'));
-  assert.throws(() => encodeText('김', normalizeCharsets(['', 'ISO 2022 IR 87']), 'LO'), (e) => isDicomError(e, 'INVALID_CHARSET'));
+  assert.throws(
+    () => encodeText('abc', ['ISO_IR 999'], 'LO'),
+    (e) => isDicomError(e, 'INVALID_CHARSET'),
+  );
+  assert.throws(
+    () => encodeText('山', ['ISO_IR 100'], 'LO'),
+    (e) => isDicomError(e, 'INVALID_CHARSET'),
+  );
+  assert.throws(
+    () => encodeText('김', normalizeCharsets(['', 'ISO 2022 IR 87']), 'LO'),
+    (e) => isDicomError(e, 'INVALID_CHARSET'),
+  );
   // An unknown term does not stop reading: the default repertoire (ISO 8859-1) is used.
   assert.equal(decodeText(bytes('J\xe9r\xf4me'), ['ISO_IR 999'], 'LO'), 'Jérôme');
 });

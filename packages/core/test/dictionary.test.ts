@@ -26,7 +26,11 @@ import { needCommand, needTestdata, SHARED, TESTDATA } from './shared.js';
 const STD = join(SHARED, 'dicom-standard');
 
 function needStandard(): string | false {
-  if (existsSync(join(STD, 'innolitics/attributes.json')) && existsSync(join(STD, 'fo-dicom/DICOM Dictionary.xml'))) return false;
+  if (
+    existsSync(join(STD, 'innolitics/attributes.json')) &&
+    existsSync(join(STD, 'fo-dicom/DICOM Dictionary.xml'))
+  )
+    return false;
   const msg = `../shared/dicom-standard not found at ${STD}: skipped`;
   console.log(`# SKIP ${msg}`);
   return msg;
@@ -60,7 +64,12 @@ function foDicom(): Map<string, Row> {
   const m = new Map<string, Row>();
   for (const [, attrs] of xml.matchAll(/<tag ([^>]*)>/g)) {
     const a = Object.fromEntries([...attrs!.matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1]!, x[2]!]));
-    m.set((a.group! + a.element!).toUpperCase(), { keyword: a.keyword ?? '', vr: (a.vr ?? '').replace(/\//g, '|'), vm: a.vm ?? '', retired: a.retired === 'true' });
+    m.set((a.group! + a.element!).toUpperCase(), {
+      keyword: a.keyword ?? '',
+      vr: (a.vr ?? '').replace(/\//g, '|'),
+      vm: a.vm ?? '',
+      retired: a.retired === 'true',
+    });
   }
   return m;
 }
@@ -75,7 +84,12 @@ function innolitics(): Map<string, Row> {
   }[];
   const m = new Map<string, Row>();
   for (const a of rows)
-    m.set(a.tag.replace(/[(),]/g, '').toUpperCase(), { keyword: a.keyword, vr: a.valueRepresentation.replace(/ or /g, '|'), vm: a.valueMultiplicity, retired: a.retired === 'Y' });
+    m.set(a.tag.replace(/[(),]/g, '').toUpperCase(), {
+      keyword: a.keyword,
+      vr: a.valueRepresentation.replace(/ or /g, '|'),
+      vm: a.valueMultiplicity,
+      retired: a.retired === 'Y',
+    });
   return m;
 }
 
@@ -95,15 +109,18 @@ function diff(a: Map<string, Row>, b: Map<string, Row>): Difference[] {
       out.push({ kind: 'only-ours', tag, ours: r, theirs: undefined });
       continue;
     }
-    for (const f of ['keyword', 'vr', 'vm', 'retired'] as const) if (r[f] !== t[f]) out.push({ kind: f, tag, ours: r, theirs: t });
+    for (const f of ['keyword', 'vr', 'vm', 'retired'] as const)
+      if (r[f] !== t[f]) out.push({ kind: f, tag, ours: r, theirs: t });
   }
-  for (const [tag, t] of b) if (!a.has(tag)) out.push({ kind: 'only-theirs', tag, ours: undefined, theirs: t });
+  for (const [tag, t] of b)
+    if (!a.has(tag)) out.push({ kind: 'only-theirs', tag, ours: undefined, theirs: t });
   return out;
 }
 
 /** Elements new in PS3.6 2024d (absent from fo-dicom's 2024c): the thermography block (0014,60xx) and these. */
 const NEW_IN_2024D = new Set(['0008114C', '00221627', '00221629', '00660005', '30020136']);
-const isNewIn2024d = (t: string): boolean => NEW_IN_2024D.has(t) || (t.startsWith('00146') && parseInt(t.slice(4), 16) <= 0x60ff);
+const isNewIn2024d = (t: string): boolean =>
+  NEW_IN_2024D.has(t) || (t.startsWith('00146') && parseInt(t.slice(4), 16) <= 0x60ff);
 /** Elements new in PS3.6 2024c (absent from innolitics' 2024b). */
 const NEW_IN_2024C = new Set(['00102161', '300A0054', '300A079F', '300A07A0', '300A07A1']);
 /** Keywords renamed in 2024d (CP-2395): the older editions lack "Sequence". */
@@ -119,14 +136,35 @@ interface Category {
   readonly match: (d: Difference) => boolean;
 }
 
-const noKeywordRetired = (d: Difference): boolean => d.ours !== undefined && d.ours.keyword === '' && d.ours.retired;
+const noKeywordRetired = (d: Difference): boolean =>
+  d.ours !== undefined && d.ours.keyword === '' && d.ours.retired;
 
 const FO_DICOM_CATEGORIES: Category[] = [
-  { why: 'edition: new in 2024d, fo-dicom is 2024c', count: 97, match: (d) => d.kind === 'only-ours' && isNewIn2024d(d.tag) },
-  { why: 'retired elements the standard lists without keyword, VR or VM: fo-dicom leaves them out', count: 7, match: (d) => d.kind === 'only-ours' && noKeywordRetired(d) },
-  { why: 'PS3.6 Table 9-1 (DICOM-RTV) element, not read by pydicom’s generator', count: 1, match: (d) => d.kind === 'only-theirs' && d.tag === RTV_PAYLOAD },
-  { why: 'keyword renamed in 2024d (…Sequence)', count: 2, match: (d) => d.kind === 'keyword' && RENAMED_IN_2024D.has(d.tag) },
-  { why: 'VM "1-n or 1" as the standard writes it; pydicom keeps "1-n"', count: 2, match: (d) => d.kind === 'vm' && VM_1N_OR_1.has(d.tag) && d.theirs?.vm === '1-n or 1' },
+  {
+    why: 'edition: new in 2024d, fo-dicom is 2024c',
+    count: 97,
+    match: (d) => d.kind === 'only-ours' && isNewIn2024d(d.tag),
+  },
+  {
+    why: 'retired elements the standard lists without keyword, VR or VM: fo-dicom leaves them out',
+    count: 7,
+    match: (d) => d.kind === 'only-ours' && noKeywordRetired(d),
+  },
+  {
+    why: 'PS3.6 Table 9-1 (DICOM-RTV) element, not read by pydicom’s generator',
+    count: 1,
+    match: (d) => d.kind === 'only-theirs' && d.tag === RTV_PAYLOAD,
+  },
+  {
+    why: 'keyword renamed in 2024d (…Sequence)',
+    count: 2,
+    match: (d) => d.kind === 'keyword' && RENAMED_IN_2024D.has(d.tag),
+  },
+  {
+    why: 'VM "1-n or 1" as the standard writes it; pydicom keeps "1-n"',
+    count: 2,
+    match: (d) => d.kind === 'vm' && VM_1N_OR_1.has(d.tag) && d.theirs?.vm === '1-n or 1',
+  },
   {
     why: 'retired command elements (PS3.7 Annex E): fo-dicom marks none of group 0000 retired',
     count: 22,
@@ -135,18 +173,50 @@ const FO_DICOM_CATEGORIES: Category[] = [
 ];
 
 const INNOLITICS_CATEGORIES: Category[] = [
-  { why: 'command elements (group 0000, PS3.7 Annex E): innolitics has no PS3.7', count: 46, match: (d) => d.kind === 'only-ours' && d.tag.startsWith('0000') },
-  { why: 'edition: new in 2024c or 2024d, innolitics is 2024b', count: 102, match: (d) => d.kind === 'only-ours' && (isNewIn2024d(d.tag) || NEW_IN_2024C.has(d.tag)) },
-  { why: 'retired element without keyword that innolitics leaves out', count: 1, match: (d) => d.kind === 'only-ours' && noKeywordRetired(d) },
-  { why: 'PS3.6 Table 9-1 (DICOM-RTV) element, not read by pydicom’s generator', count: 1, match: (d) => d.kind === 'only-theirs' && d.tag === RTV_PAYLOAD },
-  { why: 'keyword renamed in 2024d (…Sequence)', count: 2, match: (d) => d.kind === 'keyword' && RENAMED_IN_2024D.has(d.tag) },
-  { why: 'item and delimitation tags have no VR: innolitics writes "See Note 2", we have none', count: 3, match: (d) => d.kind === 'vr' && d.tag.startsWith('FFFE') && d.theirs!.vr === 'See Note 2' && d.ours!.vr === '' },
+  {
+    why: 'command elements (group 0000, PS3.7 Annex E): innolitics has no PS3.7',
+    count: 46,
+    match: (d) => d.kind === 'only-ours' && d.tag.startsWith('0000'),
+  },
+  {
+    why: 'edition: new in 2024c or 2024d, innolitics is 2024b',
+    count: 102,
+    match: (d) => d.kind === 'only-ours' && (isNewIn2024d(d.tag) || NEW_IN_2024C.has(d.tag)),
+  },
+  {
+    why: 'retired element without keyword that innolitics leaves out',
+    count: 1,
+    match: (d) => d.kind === 'only-ours' && noKeywordRetired(d),
+  },
+  {
+    why: 'PS3.6 Table 9-1 (DICOM-RTV) element, not read by pydicom’s generator',
+    count: 1,
+    match: (d) => d.kind === 'only-theirs' && d.tag === RTV_PAYLOAD,
+  },
+  {
+    why: 'keyword renamed in 2024d (…Sequence)',
+    count: 2,
+    match: (d) => d.kind === 'keyword' && RENAMED_IN_2024D.has(d.tag),
+  },
+  {
+    why: 'item and delimitation tags have no VR: innolitics writes "See Note 2", we have none',
+    count: 3,
+    match: (d) =>
+      d.kind === 'vr' && d.tag.startsWith('FFFE') && d.theirs!.vr === 'See Note 2' && d.ours!.vr === '',
+  },
   {
     why: 'retired elements without keyword: pydicom gives them VR OB and VM 1, the standard (and innolitics) none',
     count: 6,
-    match: (d) => (d.kind === 'vr' || d.kind === 'vm') && noKeywordRetired(d) && (d.theirs!.vr === '' || d.theirs!.vm === ''),
+    match: (d) =>
+      (d.kind === 'vr' || d.kind === 'vm') &&
+      noKeywordRetired(d) &&
+      (d.theirs!.vr === '' || d.theirs!.vm === ''),
   },
-  { why: 'VM "1-n or 1" as the standard writes it; pydicom keeps "1-n"', count: 2, match: (d) => d.kind === 'vm' && VM_1N_OR_1.has(d.tag) && d.theirs?.vm === '1-n or 1' },
+  {
+    why: 'VM "1-n or 1" as the standard writes it; pydicom keeps "1-n"',
+    count: 2,
+    match: (d) => d.kind === 'vm' && VM_1N_OR_1.has(d.tag) && d.theirs?.vm === '1-n or 1',
+  },
 ];
 
 function review(name: string, diffs: Difference[], categories: Category[]): void {
@@ -154,7 +224,10 @@ function review(name: string, diffs: Difference[], categories: Category[]): void
   const unexplained: string[] = [];
   for (const d of diffs) {
     const i = categories.findIndex((c) => c.match(d));
-    if (i < 0) unexplained.push(`${d.kind} ${d.tag}: ours ${JSON.stringify(d.ours)} theirs ${JSON.stringify(d.theirs)}`);
+    if (i < 0)
+      unexplained.push(
+        `${d.kind} ${d.tag}: ours ${JSON.stringify(d.ours)} theirs ${JSON.stringify(d.theirs)}`,
+      );
     else counts[i]!++;
   }
   assert.deepEqual(unexplained, [], `${name}: differences no category explains`);
@@ -163,7 +236,11 @@ function review(name: string, diffs: Difference[], categories: Category[]): void
 
 test('the dictionary agrees with fo-dicom’s, but for reviewed differences', { skip: needStandard() }, () => {
   const ourRows = ours();
-  assert.equal(ourRows.size, 5189 + 88, 'attributes and repeating-group entries of pydicom-derived/dicom_dict.json');
+  assert.equal(
+    ourRows.size,
+    5189 + 88,
+    'attributes and repeating-group entries of pydicom-derived/dicom_dict.json',
+  );
   const fo = foDicom();
   assert.equal(fo.size, 5174);
   review('fo-dicom 2024c', diff(ourRows, fo), FO_DICOM_CATEGORIES);
@@ -180,7 +257,11 @@ test('lookups by tag and keyword find every entry (Maps: O(1))', () => {
   for (const e of allAttributes()) {
     if (e.mask === undefined) assert.equal(lookupTag(e.tag), e);
     // A repeater's base tag can be an element of its own: (0028,04x0) at x = 0 is (0028,0400) TransformLabel.
-    else assert.equal(lookupTag(e.tag)?.keyword, allAttributes().find((a) => a.tag === e.tag && a.mask === undefined)?.keyword ?? e.keyword);
+    else
+      assert.equal(
+        lookupTag(e.tag)?.keyword,
+        allAttributes().find((a) => a.tag === e.tag && a.mask === undefined)?.keyword ?? e.keyword,
+      );
     if (e.keyword) {
       assert.equal(lookupKeyword(e.keyword)?.keyword, e.keyword);
       assert.equal(tagForKeyword(e.keyword), lookupKeyword(e.keyword)!.tag);
@@ -261,16 +342,24 @@ test('UID registry (PS3.6 Annex A)', { skip: needStandard() }, () => {
   assert.equal(lookupUid('1.2.3.4'), undefined);
   // Against fo-dicom's registry: every transfer syntax and SOP class of 2024c is in ours with the same keyword.
   const xml = readFileSync(join(STD, 'fo-dicom/DICOM Dictionary.xml'), 'utf8');
-  const theirs = [...xml.matchAll(/<uid uid="([^"]+)" keyword="([^"]*)" type="(Transfer Syntax|SOP Class)"/g)];
+  const theirs = [
+    ...xml.matchAll(/<uid uid="([^"]+)" keyword="([^"]*)" type="(Transfer Syntax|SOP Class)"/g),
+  ];
   assert.ok(theirs.length > 300);
-  const missing = theirs.filter((m) => lookupUid(m[1]!)?.keyword !== m[2]).map((m) => `${m[1]} ${m[2]} → ${lookupUid(m[1]!)?.keyword}`);
+  const missing = theirs
+    .filter((m) => lookupUid(m[1]!)?.keyword !== m[2])
+    .map((m) => `${m[1]} ${m[2]} → ${lookupUid(m[1]!)?.keyword}`);
   assert.deepEqual(missing, []);
   assert.equal(uidsOfType('Transfer Syntax').length, 63);
 });
 
 test('known private dictionaries: lookupPrivate(creator, tag)', () => {
   assert.equal(lookupPrivate('SIEMENS CSA HEADER', 0x00291010)?.vr, 'OB');
-  assert.equal(lookupPrivate('SIEMENS CSA HEADER', 0x00291120)?.name, 'CSA Series Header Info', 'any block (here 11)');
+  assert.equal(
+    lookupPrivate('SIEMENS CSA HEADER', 0x00291120)?.name,
+    'CSA Series Header Info',
+    'any block (here 11)',
+  );
   assert.equal(lookupPrivate('SIEMENS CSA HEADER ', 0x00291008)?.vr, 'CS', 'trailing padding ignored');
   assert.equal(lookupPrivate('Philips Imaging DD 001', 0x20011003)?.vr, 'FL');
   assert.equal(lookupPrivate('PHILIPS IMAGING DD 001', 0x20011003)?.vr, 'FL', 'case ignored');
@@ -285,20 +374,29 @@ test('known private dictionaries: lookupPrivate(creator, tag)', () => {
  * In an Implicit VR file the reader takes private VRs from the known private dictionaries: CT1_UNC (GE) holds
  * GEMS_IDEN_01 and GEMS_PARM_01 blocks; every element we know gets the VR dcmdump gives it.
  */
-test('implicit VR private elements get their VR from the private dictionary', { skip: needTestdata() || needCommand('dcmdump') }, () => {
-  const file = join(TESTDATA, 'dicomParser/CT1_UNC.implicit_little_endian.dcm');
-  const { dataset } = parseDicom(new Uint8Array(readFileSync(file)));
-  const known = dataset.tags().filter((t) => lookupPrivate(dataset.privateCreatorOf(t), t));
-  assert.equal(known.length, 20);
-  const dump = spawnSync('dcmdump', ['+L', file], { encoding: 'utf8' }).stdout;
-  const dcmtkVR = new Map([...dump.matchAll(/^\(([0-9a-f]{4}),([0-9a-f]{4})\) (\w\w) /gm)].map((m) => [parseInt(m[1]! + m[2]!, 16), m[3]!]));
-  for (const t of known) {
-    const vr = dataset.get(t)!.vr;
-    assert.equal(vr, lookupPrivate(dataset.privateCreatorOf(t), t)!.vr);
-    assert.equal(vr, dcmtkVR.get(t), `(${hex8(t)}) against dcmdump`);
-  }
-  assert.deepEqual(dataset.strings(0x00091004), ['HiSpeed CT/i']);
-  assert.deepEqual(dataset.numbers(0x00431012), [14, 2, 3]);
-  // Elements of unknown creators, or unknown elements of known creators, stay UN.
-  assert.equal(dataset.get(0x00431014)?.vr, 'UN');
-});
+test(
+  'implicit VR private elements get their VR from the private dictionary',
+  { skip: needTestdata() || needCommand('dcmdump') },
+  () => {
+    const file = join(TESTDATA, 'dicomParser/CT1_UNC.implicit_little_endian.dcm');
+    const { dataset } = parseDicom(new Uint8Array(readFileSync(file)));
+    const known = dataset.tags().filter((t) => lookupPrivate(dataset.privateCreatorOf(t), t));
+    assert.equal(known.length, 20);
+    const dump = spawnSync('dcmdump', ['+L', file], { encoding: 'utf8' }).stdout;
+    const dcmtkVR = new Map(
+      [...dump.matchAll(/^\(([0-9a-f]{4}),([0-9a-f]{4})\) (\w\w) /gm)].map((m) => [
+        parseInt(m[1]! + m[2]!, 16),
+        m[3]!,
+      ]),
+    );
+    for (const t of known) {
+      const vr = dataset.get(t)!.vr;
+      assert.equal(vr, lookupPrivate(dataset.privateCreatorOf(t), t)!.vr);
+      assert.equal(vr, dcmtkVR.get(t), `(${hex8(t)}) against dcmdump`);
+    }
+    assert.deepEqual(dataset.strings(0x00091004), ['HiSpeed CT/i']);
+    assert.deepEqual(dataset.numbers(0x00431012), [14, 2, 3]);
+    // Elements of unknown creators, or unknown elements of known creators, stay UN.
+    assert.equal(dataset.get(0x00431014)?.vr, 'UN');
+  },
+);

@@ -138,7 +138,8 @@ export function decodeText(bytes: Uint8Array, charsets: readonly string[], vr: V
   const n = charsets.length;
   if (n === 0 || (n === 1 && charsets[0] === 'ISO_IR 100')) {
     if (bytes.indexOf(ESC) < 0) return latin1(bytes);
-  } else if (n === 1 && charsets[0] === 'ISO_IR 192') return (utf8Decoder ??= new TextDecoder('utf-8')).decode(bytes);
+  } else if (n === 1 && charsets[0] === 'ISO_IR 192')
+    return (utf8Decoder ??= new TextDecoder('utf-8')).decode(bytes);
   return codecFor(n === 0 ? ['ISO_IR 6'] : charsets).decode(bytes, vr);
 }
 
@@ -151,7 +152,8 @@ export function encodeText(text: string, charsets: readonly string[], vr: VR): U
   const n = charsets.length;
   if (n === 1 && charsets[0] === 'ISO_IR 192') return utf8Encoder.encode(text);
   const codec = codecFor(n === 0 ? ['ISO_IR 6'] : charsets);
-  if (codec.unknown !== undefined) throw new DicomError('INVALID_CHARSET', `unknown Specific Character Set term "${codec.unknown}"`);
+  if (codec.unknown !== undefined)
+    throw new DicomError('INVALID_CHARSET', `unknown Specific Character Set term "${codec.unknown}"`);
   const r = codec.encode(text, vr);
   if ('bytes' in r) return r.bytes;
   throw new DicomError(

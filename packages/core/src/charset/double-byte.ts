@@ -39,7 +39,11 @@ class DoubleByteSet implements GraphicSet {
     const prefix = this.source.prefix;
     if (!prefix) {
       let gr = true;
-      for (let i = 0; i < pairs * 2; i++) if (bytes[i]! < 0x80) { gr = false; break; }
+      for (let i = 0; i < pairs * 2; i++)
+        if (bytes[i]! < 0x80) {
+          gr = false;
+          break;
+        }
       if (gr) return bytes.subarray(0, pairs * 2);
     }
     const w = prefix ? 3 : 2;

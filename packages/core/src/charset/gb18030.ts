@@ -34,7 +34,12 @@ function twoByteTable(): Map<number, number> {
 }
 
 function fourBytes(pointer: number, out: number[]): void {
-  out.push(0x81 + Math.floor(pointer / 12600), 0x30 + (Math.floor(pointer / 1260) % 10), 0x81 + (Math.floor(pointer / 10) % 126), 0x30 + (pointer % 10));
+  out.push(
+    0x81 + Math.floor(pointer / 12600),
+    0x30 + (Math.floor(pointer / 1260) % 10),
+    0x81 + (Math.floor(pointer / 10) % 126),
+    0x30 + (pointer % 10),
+  );
 }
 
 /** BMP code point → four-byte pointer. */
@@ -45,7 +50,8 @@ function fourByteBmpTable(): Map<number, number> {
   for (let p = 0; p < n; p++) fourBytes(p, bytes);
   const text = new TextDecoder('gb18030').decode(Uint8Array.from(bytes));
   const m = new Map<number, number>();
-  if (text.length === n) for (let p = 0; p < n; p++) if (!m.has(text.charCodeAt(p))) m.set(text.charCodeAt(p), p);
+  if (text.length === n)
+    for (let p = 0; p < n; p++) if (!m.has(text.charCodeAt(p))) m.set(text.charCodeAt(p), p);
   return (fourByteBmp = m);
 }
 

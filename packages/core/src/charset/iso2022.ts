@@ -39,7 +39,8 @@ function escapeBytes(seq: string): number[] {
  */
 export function iso2022Setup(terms: readonly (DefinedTerm | undefined)[]): Iso2022Setup {
   const first = terms[0];
-  const initialIsSingle = first !== undefined && (first.kind === 'single-byte' || first.kind === 'iso2022-single-byte');
+  const initialIsSingle =
+    first !== undefined && (first.kind === 'single-byte' || first.kind === 'iso2022-single-byte');
   const g0 = graphicSet(initialIsSingle && first.g0 ? first.g0 : 'IR 6');
   const g1 = initialIsSingle && first.g1 ? graphicSet(first.g1) : undefined;
   const candidates: Candidate[] = [];
@@ -75,7 +76,10 @@ export function resetBytes(vr: VR): Uint8Array {
 }
 
 /** Parses an escape sequence at `i` (ESC, intermediates 0x20–0x2F, a final byte 0x30–0x7E); its length and designation. */
-function parseEscape(bytes: Uint8Array, i: number): { length: number; register: 0 | 1; set: GraphicSet } | undefined {
+function parseEscape(
+  bytes: Uint8Array,
+  i: number,
+): { length: number; register: 0 | 1; set: GraphicSet } | undefined {
   let j = i + 1;
   while (j < bytes.length && j - i <= 3 && bytes[j]! >= 0x20 && bytes[j]! <= 0x2f) j++;
   if (j >= bytes.length || bytes[j]! < 0x30 || bytes[j]! > 0x7e) return undefined;
@@ -113,13 +117,20 @@ export function decodeIso2022(bytes: Uint8Array, setup: Iso2022Setup, resets: Ui
     if (b < 0x80) {
       if (b <= 0x20 || b === 0x7f) {
         out += String.fromCharCode(b);
-        if (resets[b]) (g0 = setup.g0), (g1 = setup.g1);
+        if (resets[b]) ((g0 = setup.g0), (g1 = setup.g1));
         i++;
         continue;
       }
       let j = i;
       if (g0.bytesPerChar === 2) {
-        while (j + 1 < n && bytes[j]! > 0x20 && bytes[j]! < 0x7f && bytes[j + 1]! > 0x20 && bytes[j + 1]! < 0x7f) j += 2;
+        while (
+          j + 1 < n &&
+          bytes[j]! > 0x20 &&
+          bytes[j]! < 0x7f &&
+          bytes[j + 1]! > 0x20 &&
+          bytes[j + 1]! < 0x7f
+        )
+          j += 2;
         if (j === i) {
           out += '\ufffd'; // half a character
           i++;
@@ -150,7 +161,14 @@ export function decodeIso2022(bytes: Uint8Array, setup: Iso2022Setup, resets: Ui
     }
     let j = i;
     if (g1.bytesPerChar === 2) {
-      while (j + 1 < n && bytes[j]! >= 0xa1 && bytes[j]! <= 0xfe && bytes[j + 1]! >= 0xa1 && bytes[j + 1]! <= 0xfe) j += 2;
+      while (
+        j + 1 < n &&
+        bytes[j]! >= 0xa1 &&
+        bytes[j]! <= 0xfe &&
+        bytes[j + 1]! >= 0xa1 &&
+        bytes[j + 1]! <= 0xfe
+      )
+        j += 2;
       if (j === i) {
         out += '\ufffd';
         i++;
@@ -173,7 +191,11 @@ function latin1Run(bytes: Uint8Array, from: number, to: number): string {
  * back to the initial set before each reset character and at the end of the value (PS3.5 §6.1.2.5.3).
  * Returns the code point that no set has, when there is one.
  */
-export function encodeIso2022(text: string, setup: Iso2022Setup, resets: Uint8Array): { bytes: Uint8Array } | { unencodable: number } {
+export function encodeIso2022(
+  text: string,
+  setup: Iso2022Setup,
+  resets: Uint8Array,
+): { bytes: Uint8Array } | { unencodable: number } {
   const out: number[] = [];
   let g0 = setup.g0;
   let g1 = setup.g1;

@@ -57,7 +57,8 @@ function glTable(id: GraphicSetId): Uint16Array {
 export function fromCodes(codes: Uint16Array): string {
   if (codes.length <= 4096) return String.fromCharCode.apply(null, codes as unknown as number[]);
   let s = '';
-  for (let i = 0; i < codes.length; i += 4096) s += String.fromCharCode.apply(null, codes.subarray(i, i + 4096) as unknown as number[]);
+  for (let i = 0; i < codes.length; i += 4096)
+    s += String.fromCharCode.apply(null, codes.subarray(i, i + 4096) as unknown as number[]);
   return s;
 }
 
@@ -65,7 +66,8 @@ export function fromCodes(codes: Uint16Array): string {
 export function latin1(bytes: Uint8Array): string {
   if (bytes.length <= 4096) return String.fromCharCode.apply(null, bytes as unknown as number[]);
   let s = '';
-  for (let i = 0; i < bytes.length; i += 4096) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 4096) as unknown as number[]);
+  for (let i = 0; i < bytes.length; i += 4096)
+    s += String.fromCharCode.apply(null, bytes.subarray(i, i + 4096) as unknown as number[]);
   return s;
 }
 

@@ -52,7 +52,12 @@ export interface DefinedTerm {
   readonly encoding?: 'utf-8' | 'gb18030' | 'gbk';
 }
 
-function single(term: string, description: string, g1: GraphicSetId | undefined, g0: GraphicSetId = 'IR 6'): DefinedTerm[] {
+function single(
+  term: string,
+  description: string,
+  g1: GraphicSetId | undefined,
+  g0: GraphicSetId = 'IR 6',
+): DefinedTerm[] {
   // Each single-byte set has a term without code extensions ("ISO_IR 100", Table C.12-2) and one with
   // (“ISO 2022 IR 100”, Table C.12-3); both designate the same G0 and G1 sets.
   const n = term.slice(3);
@@ -78,10 +83,30 @@ export const DEFINED_TERMS: readonly DefinedTerm[] = [
   ...single('IR 13', 'Japanese (JIS X 0201 Katakana and Romaji)', 'IR 13', 'IR 14'),
   ...single('IR 166', 'Thai', 'IR 166'),
   // Table C.12-4: multi-byte character sets with code extensions.
-  { term: 'ISO 2022 IR 87', kind: 'iso2022-multi-byte', description: 'Japanese (JIS X 0208 Kanji)', g0: 'IR 87' },
-  { term: 'ISO 2022 IR 159', kind: 'iso2022-multi-byte', description: 'Japanese (JIS X 0212 supplementary Kanji)', g0: 'IR 159' },
-  { term: 'ISO 2022 IR 149', kind: 'iso2022-multi-byte', description: 'Korean (KS X 1001 Hangul and Hanja)', g1: 'IR 149' },
-  { term: 'ISO 2022 IR 58', kind: 'iso2022-multi-byte', description: 'Simplified Chinese (GB 2312)', g1: 'IR 58' },
+  {
+    term: 'ISO 2022 IR 87',
+    kind: 'iso2022-multi-byte',
+    description: 'Japanese (JIS X 0208 Kanji)',
+    g0: 'IR 87',
+  },
+  {
+    term: 'ISO 2022 IR 159',
+    kind: 'iso2022-multi-byte',
+    description: 'Japanese (JIS X 0212 supplementary Kanji)',
+    g0: 'IR 159',
+  },
+  {
+    term: 'ISO 2022 IR 149',
+    kind: 'iso2022-multi-byte',
+    description: 'Korean (KS X 1001 Hangul and Hanja)',
+    g1: 'IR 149',
+  },
+  {
+    term: 'ISO 2022 IR 58',
+    kind: 'iso2022-multi-byte',
+    description: 'Simplified Chinese (GB 2312)',
+    g1: 'IR 58',
+  },
   // Table C.12-5: multi-byte character sets without code extensions.
   { term: 'ISO_IR 192', kind: 'multi-byte', description: 'Unicode in UTF-8', encoding: 'utf-8' },
   { term: 'GB18030', kind: 'multi-byte', description: 'GB 18030', encoding: 'gb18030' },
