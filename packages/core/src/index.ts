@@ -14,6 +14,7 @@ export * from './data/dataset.js';
 export { swapBytes, formatDS, trimValue } from './data/values.js';
 export * from './dictionary/dictionary.js';
 export * from './dictionary/uids.js';
+export * from './dictionary/private.js';
 export * from './charset/index.js';
 export { parseDicom, parseDataset, detectEncoding, type ReadOptions, type DicomFile } from './part10/reader.js';
 export type { DatasetReadOptions } from './part10/dataset-reader.js';

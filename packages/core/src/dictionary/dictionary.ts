@@ -23,6 +23,8 @@ export interface AttributeEntry {
 let byTag: Map<Tag, AttributeEntry> | undefined;
 let byKeyword: Map<string, AttributeEntry> | undefined;
 let repeaters: AttributeEntry[] | undefined;
+/** Repeating-group entries by mask, then by masked tag: five masks (FF00FFFF for 60xx,3000, …), so O(1). */
+let repeatersByMask: [number, Map<number, AttributeEntry>][] | undefined;
 
 function parseLine(line: string, repeating: boolean): AttributeEntry {
   const [t, vr, vm, keyword, name, retired] = line.split('\t') as [string, string, string, string, string, string];
@@ -47,6 +49,13 @@ function load(): void {
   }
   repeaters = REPEATER_TABLE.split('\n').map((l) => parseLine(l, true));
   for (const e of repeaters) if (!byKeyword.has(e.keyword)) byKeyword.set(e.keyword, e);
+  const masks = new Map<number, Map<number, AttributeEntry>>();
+  for (const e of repeaters) {
+    let m = masks.get(e.mask!);
+    if (!m) masks.set(e.mask!, (m = new Map()));
+    m.set(e.tag, e);
+  }
+  repeatersByMask = [...masks];
 }
 
 /** The dictionary entry for a tag (repeating groups included), or undefined for unknown and private tags. */
@@ -57,7 +66,10 @@ export function lookupTag(t: Tag): AttributeEntry | undefined {
   const g = t >>> 16;
   // Repeating groups and group-length elements: only even groups are public.
   if ((g & 1) === 1) return undefined;
-  for (const r of repeaters!) if (((t & r.mask!) >>> 0) === r.tag) return r;
+  for (const [mask, entries] of repeatersByMask!) {
+    const r = entries.get((t & mask) >>> 0);
+    if (r) return r;
+  }
   if ((t & 0xffff) === 0) return GENERIC_GROUP_LENGTH;
   return undefined;
 }

@@ -9,6 +9,7 @@
  */
 import { VR_INFO, vrFromCode, type VR } from '../encoding/vr.js';
 import { lookupTag } from '../dictionary/dictionary.js';
+import { lookupPrivate } from '../dictionary/private.js';
 import { DicomError, type DicomErrorCode, type DicomWarning } from '../errors.js';
 import { Dataset } from '../data/dataset.js';
 import { DicomElement } from '../data/element.js';
@@ -211,7 +212,11 @@ export class DatasetReader {
 
   private implicitVR(tag: Tag, ds: Dataset): VR {
     if ((tag & 0xffff) === 0) return 'UL';
-    if (isPrivateTag(tag)) return isPrivateCreator(tag) ? 'LO' : 'UN';
+    if (isPrivateTag(tag)) {
+      if (isPrivateCreator(tag)) return 'LO';
+      // A known private dictionary (dictionary/private.ts) gives the VR; other private elements stay UN.
+      return lookupPrivate(ds.privateCreatorOf(tag), tag)?.vr ?? 'UN';
+    }
     const e = lookupTag(tag);
     if (!e || e.vrs.length === 0) return 'UN';
     if (e.vrs.length === 1) return e.vrs[0]!;
