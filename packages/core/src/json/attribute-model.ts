@@ -71,13 +71,41 @@ function canonicalDecimal(s: string): string | undefined {
   return `${m[1] === '-' ? '-' : ''}${digits}e${exp}`;
 }
 
-/** The number a DS/IS text means when a double holds exactly that decimal value; undefined otherwise. */
+/** The number a DS/IS text means when a double holds exactly that decimal value; undefined otherwise. Zero is +0. */
 export function exactNumber(text: string): number | undefined {
   const c = canonicalDecimal(text);
   if (c === undefined) return undefined;
   const n = Number(text);
   if (!Number.isFinite(n)) return undefined;
+  if (n === 0) return 0;
   return canonicalDecimal(String(n)) === c ? n : undefined;
+}
+
+/**
+ * The shortest DS text (at most 16 characters, PS3.5 Table 6.2-1) that reads back as exactly `n`, or undefined
+ * when there is none.
+ */
+export function losslessDS(n: number): string | undefined {
+  if (!Number.isFinite(n)) return undefined;
+  let best: string | undefined;
+  const consider = (s: string): void => {
+    const t = s.replace(/e\+/, 'e').replace(/\.?0+e/, 'e').replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+    if (Number(t) === n && t.length <= 16 && (best === undefined || t.length < best.length)) best = t;
+  };
+  consider(String(n));
+  for (let p = 1; p <= 17 && best === undefined; p++) {
+    consider(n.toPrecision(p));
+    consider(n.toExponential(p - 1));
+  }
+  return best;
+}
+
+/** Whether a number text goes to JSON/XML as a number: exact, and (DS) writable back in 16 characters, (IS) a safe integer. */
+function numberForText(vr: VR, text: string): number | string {
+  const n = exactNumber(text);
+  if (n === undefined) return text;
+  if (vr === 'IS') return Number.isSafeInteger(n) ? n : text;
+  return losslessDS(n) !== undefined ? n : text;
 }
 
 // ---- reading an element ---------------------------------------------------------------------------------------
@@ -187,7 +215,7 @@ export function readAttribute(ds: Dataset, el: DicomElement): AttributeValue {
       }
       const texts = decodeStrings(el.vr, raw, []);
       if (texts.length === 0 || (texts.length === 1 && texts[0] === '')) return { kind: 'empty' };
-      return { kind: 'numbers', values: texts.map((t) => (t === '' ? null : (exactNumber(t) ?? t))) };
+      return { kind: 'numbers', values: texts.map((t) => (t === '' ? null : numberForText(el.vr, t))) };
     }
     case 'binary-number': {
       const v = ds.decode(el) as number[] | bigint[];
@@ -216,7 +244,6 @@ const INT_RANGE: Partial<Record<VR, [number, number]>> = {
   SS: [-0x8000, 0x7fff],
   UL: [0, 0xffffffff],
   SL: [-0x80000000, 0x7fffffff],
-  IS: [-0x80000000, 0x7fffffff],
 };
 const BIG_RANGE: Partial<Record<VR, [bigint, bigint]>> = {
   SV: [-(1n << 63n), (1n << 63n) - 1n],
@@ -242,17 +269,18 @@ function numberStringText(vr: VR, v: number | string | null, fail: Fail): string
   }
   if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${vr} values are numbers or strings, not ${JSON.stringify(v)}`);
   if (vr === 'IS') {
-    const [lo, hi] = INT_RANGE.IS!;
-    if (!Number.isInteger(v) || v < lo || v > hi) fail(`${v} is not an IS integer (-2^31..2^31-1)`);
+    // IS is -2^31..2^31-1 (PS3.5 Table 6.2-1), but files carry larger ones: accept what a double holds exactly.
+    if (!Number.isSafeInteger(v)) fail(`${v} is not an IS integer`);
     return String(v);
   }
-  let s = String(v);
-  if (s.length > 16) {
-    // DS holds at most 16 characters (PS3.5 Table 6.2-1): the shortest form that still reads back as v, else round.
-    for (let p = 17; p > 0 && s.length > 16; p--) s = v.toPrecision(p).replace(/\.?0+(e|$)/, '$1').replace(/e\+/, 'e');
-    if (s.length > 16) fail(`${v} does not fit a DS (16 characters)`);
+  const exact = losslessDS(v);
+  if (exact !== undefined) return exact;
+  // More precision than a DS holds: round to 16 characters.
+  for (let p = 16; p > 0; p--) {
+    const s = v.toPrecision(p).replace(/e\+/, 'e').replace(/\.?0+e/, 'e').replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+    if (s.length <= 16) return s;
   }
-  return s;
+  return fail(`${v} does not fit a DS (16 characters)`);
 }
 
 function binaryNumber(vr: VR, v: number | string | null, fail: Fail): number | bigint {

@@ -55,6 +55,15 @@ function splitPersonName(name: string): PersonNameJson {
   return out;
 }
 
+/** The length of a value as held: raw or in its source, or (set by a caller) its decoded form. */
+function valueLength(el: DicomElement): number {
+  if (el.raw || el.bulk) return el.length;
+  const v = el.decoded;
+  if (v instanceof Uint8Array) return v.length;
+  if (Array.isArray(v)) return (v as unknown[]).reduce<number>((n, x) => n + String(x).length + 1, 0);
+  return 0;
+}
+
 function attribute(ds: Dataset, el: DicomElement, path: string, options: ToJsonOptions, depth: number): DicomJsonAttribute {
   const vr = modelVR(el);
   const out: DicomJsonAttribute = { vr };
@@ -63,7 +72,7 @@ function attribute(ds: Dataset, el: DicomElement, path: string, options: ToJsonO
     out.BulkDataURI = pending;
     return out;
   }
-  if (options.bulkDataUri && BULK_DATA_URI_VRS.has(vr) && (el.encapsulated || el.length >= (options.bulkDataThreshold ?? 1024))) {
+  if (options.bulkDataUri && BULK_DATA_URI_VRS.has(vr) && (el.encapsulated || valueLength(el) >= (options.bulkDataThreshold ?? 1024))) {
     const uri = options.bulkDataUri(el, path);
     if (uri !== undefined) {
       out.BulkDataURI = uri;
@@ -133,7 +142,8 @@ export function stringifyDicomJson(json: DicomJson, indent?: number): string {
   const colon = indent ? ': ' : ':';
   const value = (v: JsonValue, level: number): void => {
     if (v === null || typeof v !== 'object') {
-      parts.push(JSON.stringify(v));
+      // JSON.stringify writes -0 as 0; a negative zero FD/FL keeps its sign in the text.
+      parts.push(Object.is(v, -0) ? '-0' : JSON.stringify(v));
       return;
     }
     const keys = Object.keys(v);
