@@ -53,6 +53,15 @@ export function unfetchedUri(el: DicomElement): string | undefined {
   return el.bulk && el.bulk.source instanceof BulkDataUriSource ? el.bulk.source.uri : undefined;
 }
 
+/** The length of a value as held: raw or in its source, or (set by a caller) its decoded form. */
+export function valueLength(el: DicomElement): number {
+  if (el.raw || el.bulk) return el.length;
+  const v = el.decoded;
+  if (v instanceof Uint8Array) return v.length;
+  if (Array.isArray(v)) return (v as unknown[]).reduce<number>((n, x) => n + String(x).length + 1, 0);
+  return 0;
+}
+
 // ---- decimal strings ------------------------------------------------------------------------------------------
 
 /** The exact decimal value of a number text as "digits e exponent" (sign kept), or undefined when it is no number. */
@@ -185,8 +194,11 @@ function rawBytes(el: DicomElement): Uint8Array | undefined {
   return undefined;
 }
 
-/** Reads an element's value as the web models see it (see the module comment for the choices). */
-export function readAttribute(ds: Dataset, el: DicomElement): AttributeValue {
+/**
+ * Reads an element's value as the web models see it (see the module comment for the choices). With
+ * `numberText`, IS and DS values are their texts (XML has no number type, so it keeps them as they are).
+ */
+export function readAttribute(ds: Dataset, el: DicomElement, numberText = false): AttributeValue {
   if (el.items) return el.items.length ? { kind: 'items', items: el.items } : { kind: 'empty' };
   if (el.encapsulated) return { kind: 'bytes', bytes: encapsulatedValueField(el.encapsulated) };
   const uri = unfetchedUri(el);
@@ -215,7 +227,7 @@ export function readAttribute(ds: Dataset, el: DicomElement): AttributeValue {
       }
       const texts = decodeStrings(el.vr, raw, []);
       if (texts.length === 0 || (texts.length === 1 && texts[0] === '')) return { kind: 'empty' };
-      return { kind: 'numbers', values: texts.map((t) => (t === '' ? null : numberForText(el.vr, t))) };
+      return { kind: 'numbers', values: texts.map((t) => (t === '' ? null : numberText ? t : numberForText(el.vr, t))) };
     }
     case 'binary-number': {
       const v = ds.decode(el) as number[] | bigint[];

@@ -7,7 +7,7 @@ import type { DicomElement } from '../data/element.js';
 import { isGroupLength, tagHex } from '../data/tag.js';
 import { DicomError, isDicomError } from '../errors.js';
 import type { VR } from '../encoding/vr.js';
-import { modelVR, pathOf, readAttribute, unfetchedUri } from './attribute-model.js';
+import { modelVR, pathOf, readAttribute, unfetchedUri, valueLength } from './attribute-model.js';
 import { encodeBase64 } from './base64.js';
 
 export interface PersonNameJson {
@@ -53,15 +53,6 @@ function splitPersonName(name: string): PersonNameJson {
   if (groups[1]) out.Ideographic = groups[1];
   if (groups[2]) out.Phonetic = groups[2];
   return out;
-}
-
-/** The length of a value as held: raw or in its source, or (set by a caller) its decoded form. */
-function valueLength(el: DicomElement): number {
-  if (el.raw || el.bulk) return el.length;
-  const v = el.decoded;
-  if (v instanceof Uint8Array) return v.length;
-  if (Array.isArray(v)) return (v as unknown[]).reduce<number>((n, x) => n + String(x).length + 1, 0);
-  return 0;
 }
 
 function attribute(ds: Dataset, el: DicomElement, path: string, options: ToJsonOptions, depth: number): DicomJsonAttribute {
