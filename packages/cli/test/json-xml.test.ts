@@ -8,7 +8,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { dirname, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Dataset, EncapsulatedPixelData, fromJson, fromXml, parseDicom, toJson, writeDicom, type DicomJson } from '@dicomkit/core';
+import {
+  Dataset,
+  EncapsulatedPixelData,
+  fromJson,
+  fromXml,
+  parseDicom,
+  toJson,
+  writeDicom,
+  type DicomJson,
+} from '@dicomkit/core';
 
 // The core's test helpers (packages/core/test/shared.ts) compile into core's dist, which a relative import from
 // here cannot reach both at compile time and at run time: the two used here, restated.
@@ -51,7 +60,11 @@ function sampleFile(dir: string): string {
   ds.set('Columns', undefined, 2);
   ds.set(0x00090010, 'LO', 'ACME');
   ds.set(0x00091001, 'DS', ['1.50']);
-  ds.set('PixelData', 'OW', new Uint8Array(2048).map((_, i) => i & 255));
+  ds.set(
+    'PixelData',
+    'OW',
+    new Uint8Array(2048).map((_, i) => i & 255),
+  );
   const p = join(dir, 'sample.dcm');
   writeFileSync(p, writeDicom({ dataset: ds }, { transferSyntax: 'ExplicitVRLittleEndian' }));
   return p;
@@ -72,21 +85,28 @@ test('dicomkit json prints DICOM JSON; --bulk-uri names large values; --indent 0
     const b = run('json', file, '--bulk-uri', 'https://pacs.example/bulk', '--indent', '0');
     assert.equal(b.status, 0, b.stderr);
     assert.equal(b.stdout.trimEnd().split('\n').length, 1);
-    assert.deepEqual((JSON.parse(b.stdout) as DicomJson)['7FE00010'], { vr: 'OW', BulkDataURI: 'https://pacs.example/bulk/7FE00010' });
+    assert.deepEqual((JSON.parse(b.stdout) as DicomJson)['7FE00010'], {
+      vr: 'OW',
+      BulkDataURI: 'https://pacs.example/bulk/7FE00010',
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test('dicomkit json agrees with dcm2json on a real file', { skip: needTestdata() || needCommand('dcm2json') }, () => {
-  const file = join(TESTDATA, 'pydicom-debian/test_files/MR_small.dcm');
-  const ours = JSON.parse(run('json', file).stdout) as DicomJson;
-  const theirs = JSON.parse(spawnSync('dcm2json', [file], { encoding: 'utf8' }).stdout) as DicomJson;
-  assert.deepEqual(Object.keys(ours).sort(), Object.keys(theirs).sort());
-  for (const k of Object.keys(ours)) assert.equal(ours[k]!.vr, theirs[k]!.vr, k);
-  assert.deepEqual(ours['00100010'], theirs['00100010']);
-  assert.equal(ours['7FE00010']!.InlineBinary, theirs['7FE00010']!.InlineBinary);
-});
+test(
+  'dicomkit json agrees with dcm2json on a real file',
+  { skip: needTestdata() || needCommand('dcm2json') },
+  () => {
+    const file = join(TESTDATA, 'pydicom-debian/test_files/MR_small.dcm');
+    const ours = JSON.parse(run('json', file).stdout) as DicomJson;
+    const theirs = JSON.parse(spawnSync('dcm2json', [file], { encoding: 'utf8' }).stdout) as DicomJson;
+    assert.deepEqual(Object.keys(ours).sort(), Object.keys(theirs).sort());
+    for (const k of Object.keys(ours)) assert.equal(ours[k]!.vr, theirs[k]!.vr, k);
+    assert.deepEqual(ours['00100010'], theirs['00100010']);
+    assert.equal(ours['7FE00010']!.InlineBinary, theirs['7FE00010']!.InlineBinary);
+  },
+);
 
 test('dicomkit xml prints the Native DICOM Model', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dicomkit-cli-xml-'));
@@ -95,7 +115,10 @@ test('dicomkit xml prints the Native DICOM Model', () => {
     const r = run('xml', file);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<NativeDicomModel /);
-    assert.match(r.stdout, /<DicomAttribute tag="00090001" vr="DS" privateCreator="ACME"><Value number="1">1.50<\/Value>/);
+    assert.match(
+      r.stdout,
+      /<DicomAttribute tag="00090001" vr="DS" privateCreator="ACME"><Value number="1">1.50<\/Value>/,
+    );
     assert.deepEqual(toJson(fromXml(r.stdout)), toJson(parseDicom(readFileSync(file)).dataset));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -109,7 +132,11 @@ test('dicomkit convert: DICOM → JSON → XML → DICOM (big endian) keeps the 
     const json = join(dir, 'a.json');
     const xml = join(dir, 'b.xml');
     const out = join(dir, 'c.dcm');
-    for (const [a, b, ...rest] of [[file, json], [json, xml], [xml, out, '--transfer-syntax', 'ExplicitVRBigEndian']] as string[][]) {
+    for (const [a, b, ...rest] of [
+      [file, json],
+      [json, xml],
+      [xml, out, '--transfer-syntax', 'ExplicitVRBigEndian'],
+    ] as string[][]) {
       const r = run('convert', a!, b!, ...rest);
       assert.equal(r.status, 0, r.stderr);
       assert.equal(r.stdout, '');
@@ -134,21 +161,41 @@ test('dicomkit convert: compressed Pixel Data to another transfer syntax waits f
     const ds = new Dataset();
     ds.set('SOPClassUID', undefined, '1.2.840.10008.5.1.4.1.1.7');
     ds.set('SOPInstanceUID', undefined, '1.2.3');
-    ds.set('PixelData', 'OB', new EncapsulatedPixelData(new Uint32Array(0), [{ bytes: new Uint8Array([0xff, 0xd8, 0xff, 0xd9]), length: 4 }]));
+    ds.set(
+      'PixelData',
+      'OB',
+      new EncapsulatedPixelData(new Uint32Array(0), [
+        { bytes: new Uint8Array([0xff, 0xd8, 0xff, 0xd9]), length: 4 },
+      ]),
+    );
     const file = join(dir, 'jpeg.dcm');
     writeFileSync(file, writeDicom({ dataset: ds }, { transferSyntax: 'JPEGBaseline8Bit' }));
-    assertOneLineFailure(run('convert', file, join(dir, 'out.dcm'), '-t', 'ExplicitVRLittleEndian'), /@dicomkit\/imaging/);
+    assertOneLineFailure(
+      run('convert', file, join(dir, 'out.dcm'), '-t', 'ExplicitVRLittleEndian'),
+      /@dicomkit\/imaging/,
+    );
     // Same transfer syntax: no transcoding, the fragments are written as they are.
     const same = run('convert', file, join(dir, 'same.dcm'));
     assert.equal(same.status, 0, same.stderr);
-    assert.equal(parseDicom(readFileSync(join(dir, 'same.dcm'))).dataset.get('PixelData')!.encapsulated!.fragments.length, 1);
+    assert.equal(
+      parseDicom(readFileSync(join(dir, 'same.dcm'))).dataset.get('PixelData')!.encapsulated!.fragments
+        .length,
+      1,
+    );
     // JSON carries the fragments but not the transfer syntax: it must be named.
     const json = join(dir, 'jpeg.json');
     assert.equal(run('convert', file, json).status, 0);
     assertOneLineFailure(run('convert', json, join(dir, 'x.dcm')), /--transfer-syntax/);
     const named = run('convert', json, join(dir, 'y.dcm'), '-t', '1.2.840.10008.1.2.4.50');
     assert.equal(named.status, 0, named.stderr);
-    assert.deepEqual([...parseDicom(readFileSync(join(dir, 'y.dcm'))).dataset.get('PixelData')!.encapsulated!.fragmentBytes(0)], [0xff, 0xd8, 0xff, 0xd9]);
+    assert.deepEqual(
+      [
+        ...parseDicom(readFileSync(join(dir, 'y.dcm')))
+          .dataset.get('PixelData')!
+          .encapsulated!.fragmentBytes(0),
+      ],
+      [0xff, 0xd8, 0xff, 0xd9],
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -164,17 +211,26 @@ test('bad input: exit status 1, one line, no stack trace', () => {
     const notJson = join(dir, 'not.json');
     writeFileSync(notJson, '{"00100010": ');
     const badXml = join(dir, 'bad.xml');
-    writeFileSync(badXml, '<NativeDicomModel><DicomAttribute tag="00280010" vr="US"><Value number="1">x</Value></DicomAttribute></NativeDicomModel>');
+    writeFileSync(
+      badXml,
+      '<NativeDicomModel><DicomAttribute tag="00280010" vr="US"><Value number="1">x</Value></DicomAttribute></NativeDicomModel>',
+    );
     assertOneLineFailure(run('json', join(dir, 'missing.dcm')), /ENOENT/);
     assertOneLineFailure(run('json', empty), /NOT_DICOM/);
     assertOneLineFailure(run('xml', empty), /NOT_DICOM/);
     assertOneLineFailure(run('convert', badJson, join(dir, 'o.dcm')), /INVALID_JSON in \(0010,0010\)/);
     assertOneLineFailure(run('convert', notJson, join(dir, 'o.xml')), /INVALID_JSON/);
-    assertOneLineFailure(run('convert', badXml, join(dir, 'o.json')), /INVALID_XML at byte \d+ in \(0028,0010\)/);
+    assertOneLineFailure(
+      run('convert', badXml, join(dir, 'o.json')),
+      /INVALID_XML at byte \d+ in \(0028,0010\)/,
+    );
     assertOneLineFailure(run('convert', join(dir, 'missing.json'), join(dir, 'o.dcm')), /ENOENT/);
     const json = join(dir, 'ok.json');
     writeFileSync(json, '{}');
-    assertOneLineFailure(run('convert', json, join(dir, 'o.dcm'), '-t', 'NoSuchSyntax'), /unknown transfer syntax/);
+    assertOneLineFailure(
+      run('convert', json, join(dir, 'o.dcm'), '-t', 'NoSuchSyntax'),
+      /unknown transfer syntax/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -10,7 +10,19 @@ import { readFileSync, mkdtempSync, copyFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { parseDicom, toJson, stringifyDicomJson, decodeBase64, isDicomError, isPrivateTag, lookupTag, type DicomJson, type DicomJsonAttribute, type JsonValue, type VR } from '../src/index.js';
+import {
+  parseDicom,
+  toJson,
+  stringifyDicomJson,
+  decodeBase64,
+  isDicomError,
+  isPrivateTag,
+  lookupTag,
+  type DicomJson,
+  type DicomJsonAttribute,
+  type JsonValue,
+  type VR,
+} from '../src/index.js';
 import { dcmtkReadable, needCommand, needTestdata } from './shared.js';
 
 /** A difference we keep on purpose, with the reason. */
@@ -41,16 +53,25 @@ const RULES: Rule[] = [
   },
   {
     name: 'ambiguous-implicit-vr',
-    why: 'an implicit VR file does not say which of the dictionary\'s VRs (e.g. OB or OW for Curve Data) applies (PS3.5 §A.1); the bytes are the same',
+    why: "an implicit VR file does not say which of the dictionary's VRs (e.g. OB or OW for Curve Data) applies (PS3.5 §A.1); the bytes are the same",
     matches: (d) => {
       const vrs = lookupTag(d.tag)?.vrs ?? [];
-      return d.kind === 'vr' && vrs.includes(d.ours!.vr) && vrs.includes(d.theirs!.vr) && sameBinary(d.ours!, d.theirs!);
+      return (
+        d.kind === 'vr' &&
+        vrs.includes(d.ours!.vr) &&
+        vrs.includes(d.theirs!.vr) &&
+        sameBinary(d.ours!, d.theirs!)
+      );
     },
   },
   {
     name: 'un-read-with-dictionary-vr',
     why: 'an UN value of a public tag is read with its dictionary VR (PS3.5 §6.2.2 Note; issue 2, point 3); dcm2json keeps UN',
-    matches: (d) => d.kind === 'vr' && d.theirs?.vr === 'UN' && !isPrivateTag(d.tag) && (lookupTag(d.tag)?.vrs ?? []).includes(d.ours!.vr === 'SQ' ? 'SQ' : d.ours!.vr),
+    matches: (d) =>
+      d.kind === 'vr' &&
+      d.theirs?.vr === 'UN' &&
+      !isPrivateTag(d.tag) &&
+      (lookupTag(d.tag)?.vrs ?? []).includes(d.ours!.vr === 'SQ' ? 'SQ' : d.ours!.vr),
   },
   {
     name: 'file-meta-in-dataset',
@@ -59,7 +80,7 @@ const RULES: Rule[] = [
   },
   {
     name: 'nul-is-not-a-character',
-    why: 'NUL is in no string VR\'s repertoire but UI\'s padding (PS3.5 §6.2); the reader drops trailing NULs as padding, dcm2json keeps them as characters',
+    why: "NUL is in no string VR's repertoire but UI's padding (PS3.5 §6.2); the reader drops trailing NULs as padding, dcm2json keeps them as characters",
     matches: (d) => {
       if (d.kind !== 'value' || !d.theirs?.Value) return false;
       const stripped = d.theirs.Value.map((v) => (typeof v === 'string' ? v.replace(/\0+$/, '') : v));
@@ -74,8 +95,10 @@ const RULES: Rule[] = [
  * the gap stays visible.
  */
 const READER_GAPS: Record<string, string> = {
-  'pydicom-debian/test_files/dicomdirtests/DICOMDIR-nooffset': 'parseDicom throws VALUE_TOO_LONG in (0004,1220)[51].(0004,1220): an item longer than its sequence, which dcmtk tolerates',
-  'fo-dicom/FO-DICOM.Tests/Test Data/GH179A.dcm': 'explicit VR element (0028,0120) with a blank VR "  ": dcmtk reads it with a 16-bit length and goes on; the core reader drops the rest of the dataset',
+  'pydicom-debian/test_files/dicomdirtests/DICOMDIR-nooffset':
+    'parseDicom throws VALUE_TOO_LONG in (0004,1220)[51].(0004,1220): an item longer than its sequence, which dcmtk tolerates',
+  'fo-dicom/FO-DICOM.Tests/Test Data/GH179A.dcm':
+    'explicit VR element (0028,0120) with a blank VR "  ": dcmtk reads it with a 16-bit length and goes on; the core reader drops the rest of the dataset',
 };
 
 function sameBinary(a: DicomJsonAttribute, b: DicomJsonAttribute): boolean {
@@ -114,7 +137,8 @@ function sameValues(vr: VR, xs: JsonValue[] | undefined, ys: JsonValue[] | undef
   }
   if (xs === undefined || ys === undefined) return xs === ys;
   if (xs.length !== ys.length) return false;
-  if (['IS', 'DS', 'FL', 'FD', 'SL', 'SS', 'UL', 'US', 'SV', 'UV'].includes(vr)) return xs.every((x, i) => sameNumber(vr, x, ys[i]!));
+  if (['IS', 'DS', 'FL', 'FD', 'SL', 'SS', 'UL', 'US', 'SV', 'UV'].includes(vr))
+    return xs.every((x, i) => sameNumber(vr, x, ys[i]!));
   return xs.every((x, i) => JSON.stringify(x) === JSON.stringify(ys[i]));
 }
 
@@ -154,10 +178,17 @@ function describe(d: Difference): string {
 }
 
 /** dcm2json's JSON for a file; for encapsulated Pixel Data, which 3.6.7 refuses, for a copy without it (dcmodify). */
-function dcm2json(path: string, scratch: string): { json?: DicomJson; strippedPixelData: boolean; error?: string } {
+function dcm2json(
+  path: string,
+  scratch: string,
+): { json?: DicomJson; strippedPixelData: boolean; error?: string } {
   const r = spawnSync('dcm2json', ['-q', path], { encoding: 'utf8', maxBuffer: 1 << 30 });
   if (r.status === 0) return { json: JSON.parse(r.stdout) as DicomJson, strippedPixelData: false };
-  if (!/compressed pixel data/.test(r.stderr + spawnSync('dcm2json', [path], { encoding: 'utf8', maxBuffer: 1 << 30 }).stderr)) {
+  if (
+    !/compressed pixel data/.test(
+      r.stderr + spawnSync('dcm2json', [path], { encoding: 'utf8', maxBuffer: 1 << 30 }).stderr,
+    )
+  ) {
     return { strippedPixelData: false, error: r.stderr.trim().split('\n')[0] ?? `exit ${r.status}` };
   }
   const copy = join(scratch, 'copy.dcm');
@@ -165,77 +196,85 @@ function dcm2json(path: string, scratch: string): { json?: DicomJson; strippedPi
   const m = spawnSync('dcmodify', ['-q', '-nb', '-e', '(7fe0,0010)', copy], { encoding: 'utf8' });
   if (m.status !== 0) return { strippedPixelData: true, error: `dcmodify: ${m.stderr.trim()}` };
   const r2 = spawnSync('dcm2json', ['-q', copy], { encoding: 'utf8', maxBuffer: 1 << 30 });
-  if (r2.status !== 0) return { strippedPixelData: true, error: r2.stderr.trim().split('\n')[0] ?? `exit ${r2.status}` };
+  if (r2.status !== 0)
+    return { strippedPixelData: true, error: r2.stderr.trim().split('\n')[0] ?? `exit ${r2.status}` };
   return { json: JSON.parse(r2.stdout) as DicomJson, strippedPixelData: true };
 }
 
-test('toJson agrees with dcmtk dcm2json on every file dcmtk reads', { skip: needTestdata() || needCommand('dcm2json') || needCommand('dcmodify') }, () => {
-  const scratch = mkdtempSync(join(tmpdir(), 'dicomkit-json-'));
-  const rows = dcmtkReadable();
-  let identical = 0;
-  let explained = 0;
-  let encapsulated = 0;
-  const byRule = new Map<string, number>();
-  const unexplained: string[] = [];
-  const charsetPending: string[] = [];
-  const readerGaps: string[] = [];
-  const dcmtkFailed: string[] = [];
-  try {
-    for (const row of rows) {
-      let ours: DicomJson;
-      if (READER_GAPS[row.path]) {
-        readerGaps.push(`${row.path}: ${READER_GAPS[row.path]}`);
-        continue;
-      }
-      try {
-        ours = JSON.parse(stringifyDicomJson(toJson(parseDicom(readFileSync(row.abs)).dataset))) as DicomJson;
-      } catch (e) {
-        // Character sets are built on their own branch (issue 2, point 5); until they land, count them apart.
-        if (isDicomError(e, 'INVALID_CHARSET')) charsetPending.push(row.path);
-        else unexplained.push(`${row.path}: toJson failed: ${isDicomError(e) ? e.describe() : String(e)}`);
-        continue;
-      }
-      const theirs = dcm2json(row.abs, scratch);
-      if (!theirs.json) {
-        dcmtkFailed.push(`${row.path}: ${theirs.error}`);
-        continue;
-      }
-      if (theirs.strippedPixelData) {
-        // dcm2json 3.6.7 has no encoding for encapsulated Pixel Data; ours is InlineBinary of the Value Field (F.2.7).
-        assert.ok(ours['7FE00010']?.InlineBinary, `${row.path}: encapsulated Pixel Data as InlineBinary`);
-        delete ours['7FE00010'];
-        delete ours['FFFCFFFC']; // dcmodify drops Data Set Trailing Padding when it writes the copy
-        encapsulated++;
-      }
-      const diffs: Difference[] = [];
-      compare(ours, theirs.json, '', diffs);
-      if (diffs.length === 0) {
-        identical++;
-        continue;
-      }
-      let fileExplained = true;
-      for (const d of diffs) {
-        const rule = RULES.find((r) => r.matches(d));
-        if (rule) byRule.set(rule.name, (byRule.get(rule.name) ?? 0) + 1);
-        else {
-          fileExplained = false;
-          unexplained.push(`${row.path}: ${describe(d)}`);
+test(
+  'toJson agrees with dcmtk dcm2json on every file dcmtk reads',
+  { skip: needTestdata() || needCommand('dcm2json') || needCommand('dcmodify') },
+  () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'dicomkit-json-'));
+    const rows = dcmtkReadable();
+    let identical = 0;
+    let explained = 0;
+    let encapsulated = 0;
+    const byRule = new Map<string, number>();
+    const unexplained: string[] = [];
+    const charsetPending: string[] = [];
+    const readerGaps: string[] = [];
+    const dcmtkFailed: string[] = [];
+    try {
+      for (const row of rows) {
+        let ours: DicomJson;
+        if (READER_GAPS[row.path]) {
+          readerGaps.push(`${row.path}: ${READER_GAPS[row.path]}`);
+          continue;
         }
+        try {
+          ours = JSON.parse(
+            stringifyDicomJson(toJson(parseDicom(readFileSync(row.abs)).dataset)),
+          ) as DicomJson;
+        } catch (e) {
+          // Character sets are built on their own branch (issue 2, point 5); until they land, count them apart.
+          if (isDicomError(e, 'INVALID_CHARSET')) charsetPending.push(row.path);
+          else unexplained.push(`${row.path}: toJson failed: ${isDicomError(e) ? e.describe() : String(e)}`);
+          continue;
+        }
+        const theirs = dcm2json(row.abs, scratch);
+        if (!theirs.json) {
+          dcmtkFailed.push(`${row.path}: ${theirs.error}`);
+          continue;
+        }
+        if (theirs.strippedPixelData) {
+          // dcm2json 3.6.7 has no encoding for encapsulated Pixel Data; ours is InlineBinary of the Value Field (F.2.7).
+          assert.ok(ours['7FE00010']?.InlineBinary, `${row.path}: encapsulated Pixel Data as InlineBinary`);
+          delete ours['7FE00010'];
+          delete ours['FFFCFFFC']; // dcmodify drops Data Set Trailing Padding when it writes the copy
+          encapsulated++;
+        }
+        const diffs: Difference[] = [];
+        compare(ours, theirs.json, '', diffs);
+        if (diffs.length === 0) {
+          identical++;
+          continue;
+        }
+        let fileExplained = true;
+        for (const d of diffs) {
+          const rule = RULES.find((r) => r.matches(d));
+          if (rule) byRule.set(rule.name, (byRule.get(rule.name) ?? 0) + 1);
+          else {
+            fileExplained = false;
+            unexplained.push(`${row.path}: ${describe(d)}`);
+          }
+        }
+        if (fileExplained) explained++;
       }
-      if (fileExplained) explained++;
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
     }
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-  console.log(
-    `# dcm2json: ${identical}/${rows.length} identical, ${explained} with explained differences, ` +
-      `${readerGaps.length} reader gaps, ${charsetPending.length} pending character sets, ${dcmtkFailed.length} dcm2json failures, ` +
-      `${unexplained.length} unexplained differences; ${encapsulated} compared without encapsulated Pixel Data`,
-  );
-  for (const [name, n] of byRule) console.log(`#   ${name}: ${n} — ${RULES.find((r) => r.name === name)!.why}`);
-  for (const g of readerGaps) console.log(`#   reader gap: ${g}`);
-  for (const f of dcmtkFailed) console.log(`#   dcm2json failed: ${f}`);
-  if (charsetPending.length) console.log(`#   pending character sets: ${charsetPending.join(', ')}`);
-  assert.deepEqual(unexplained.slice(0, 40), []);
-  assert.ok(identical + explained > rows.length / 2, 'most files compared');
-});
+    console.log(
+      `# dcm2json: ${identical}/${rows.length} identical, ${explained} with explained differences, ` +
+        `${readerGaps.length} reader gaps, ${charsetPending.length} pending character sets, ${dcmtkFailed.length} dcm2json failures, ` +
+        `${unexplained.length} unexplained differences; ${encapsulated} compared without encapsulated Pixel Data`,
+    );
+    for (const [name, n] of byRule)
+      console.log(`#   ${name}: ${n} — ${RULES.find((r) => r.name === name)!.why}`);
+    for (const g of readerGaps) console.log(`#   reader gap: ${g}`);
+    for (const f of dcmtkFailed) console.log(`#   dcm2json failed: ${f}`);
+    if (charsetPending.length) console.log(`#   pending character sets: ${charsetPending.join(', ')}`);
+    assert.deepEqual(unexplained.slice(0, 40), []);
+    assert.ok(identical + explained > rows.length / 2, 'most files compared');
+  },
+);

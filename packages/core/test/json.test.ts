@@ -42,7 +42,13 @@ function sample(): Dataset {
 test('toJson maps each VR as PS3.18 Annex F says', () => {
   const j = toJson(sample());
   assert.deepEqual(j['00080008'], { vr: 'CS', Value: ['ORIGINAL', null, 'AXIAL'] });
-  assert.deepEqual(j['00100010'], { vr: 'PN', Value: [{ Alphabetic: 'Yamada^Tarou', Ideographic: '山田^太郎', Phonetic: 'やまだ^たろう' }, { Alphabetic: 'Doe^John' }] });
+  assert.deepEqual(j['00100010'], {
+    vr: 'PN',
+    Value: [
+      { Alphabetic: 'Yamada^Tarou', Ideographic: '山田^太郎', Phonetic: 'やまだ^たろう' },
+      { Alphabetic: 'Doe^John' },
+    ],
+  });
   assert.deepEqual(j['00280010'], { vr: 'US', Value: [512] });
   assert.deepEqual(j['00180050'], { vr: 'DS', Value: [1.25] });
   assert.deepEqual(j['00280009'], { vr: 'AT', Value: ['00181063'] });
@@ -91,7 +97,9 @@ test('IS and DS are numbers when exact and keep their text otherwise (PS3.18 Tab
 test('Part 10 → JSON → Part 10 keeps what the model carries', () => {
   const ds = sample();
   const json = toJson(ds);
-  const back = parseDicom(writeDicom({ dataset: fromJson(json) }, { transferSyntax: 'ExplicitVRLittleEndian' })).dataset;
+  const back = parseDicom(
+    writeDicom({ dataset: fromJson(json) }, { transferSyntax: 'ExplicitVRLittleEndian' }),
+  ).dataset;
   assert.deepEqual(toJson(back), json);
   assert.equal(back.bigints(0x00091003)[0], 2n ** 64n - 1n);
   assert.equal(back.string('PatientName'), 'Yamada^Tarou=山田^太郎=やまだ^たろう');
@@ -133,8 +141,13 @@ test('BulkDataURI: threshold, unfetched values keep their URI, resolveBulkData f
   assert.ok(j['00091002']!.InlineBinary !== undefined);
   const unfetched = fromJson(j);
   assert.deepEqual(toJson(unfetched)['00091001'], { vr: 'OB', BulkDataURI: 'bulk/(0009,1001)' });
-  assert.throws(() => writeDicom({ dataset: unfetched }), (e: unknown) => isDicomError(e, 'IO_ERROR') && /bulk\/\(0009,1001\)/.test(e.message));
-  const fetched = fromJson(j, { resolveBulkData: (uri) => (uri === 'bulk/(0009,1001)' ? new Uint8Array(2000).fill(7) : undefined) });
+  assert.throws(
+    () => writeDicom({ dataset: unfetched }),
+    (e: unknown) => isDicomError(e, 'IO_ERROR') && /bulk\/\(0009,1001\)/.test(e.message),
+  );
+  const fetched = fromJson(j, {
+    resolveBulkData: (uri) => (uri === 'bulk/(0009,1001)' ? new Uint8Array(2000).fill(7) : undefined),
+  });
   assert.equal(fetched.bytes(0x00091001)![1999], 7);
 });
 
@@ -146,7 +159,8 @@ test('base64 by hand matches Node and refuses what is not base64', () => {
     assert.deepEqual(decodeBase64(text), b);
   }
   assert.deepEqual(decodeBase64('AQID\nBA=='), new Uint8Array([1, 2, 3, 4]));
-  for (const bad of ['A', 'AQI', 'AQ=D', 'A*ID', 'AQ===', 'AR==', '====']) assert.throws(() => decodeBase64(bad), Error, bad);
+  for (const bad of ['A', 'AQI', 'AQ=D', 'A*ID', 'AQ===', 'AR==', '===='])
+    assert.throws(() => decodeBase64(bad), Error, bad);
 });
 
 function rejects(json: unknown, pattern: RegExp, tagPath?: string): void {
@@ -178,7 +192,11 @@ test('fromJson refuses bad input with INVALID_JSON and the tag path', () => {
   rejects({ '7FE00010': { vr: 'OB', Value: [1] } }, /InlineBinary or BulkDataURI/);
   rejects({ '00280009': { vr: 'AT', Value: ['0018106'] } }, /AT value/);
   rejects({ '00100020': { vr: 'LO', Value: ['a\\b'] } }, /backslash/);
-  rejects({ '00082218': { vr: 'SQ', Value: [{ '00080100': { vr: 'SH', Value: [1] } }] } }, /strings/, '(0008,2218)[0].(0008,0100)');
+  rejects(
+    { '00082218': { vr: 'SQ', Value: [{ '00080100': { vr: 'SH', Value: [1] } }] } },
+    /strings/,
+    '(0008,2218)[0].(0008,0100)',
+  );
 });
 
 test('fromJson caps nesting and survives 100,000-deep input', () => {
@@ -186,39 +204,55 @@ test('fromJson caps nesting and survives 100,000-deep input', () => {
   for (let i = 0; i < 100; i++) deep = { '00082218': { vr: 'SQ', Value: [deep] } };
   rejects(deep, /nested deeper than 64/);
   const text = '{"00082218":{"vr":"SQ","Value":['.repeat(100_000) + '{}' + ']}}'.repeat(100_000);
-  assert.throws(() => fromJson(text), (e: unknown) => isDicomError(e, 'INVALID_JSON'));
+  assert.throws(
+    () => fromJson(text),
+    (e: unknown) => isDicomError(e, 'INVALID_JSON'),
+  );
   let ok: DicomJson = {};
   for (let i = 0; i < 10; i++) ok = { '00082218': { vr: 'SQ', Value: [ok] } };
   assert.equal(fromJson(ok, { maxDepth: 10 }).sequence('AnatomicRegionSequence').length, 1);
 });
 
-test('every file dcmtk reads: Part 10 → JSON → Part 10 → JSON is the same JSON', { skip: needTestdata() }, () => {
-  const failures: string[] = [];
-  let same = 0;
-  let pendingCharsets = 0;
-  for (const row of dcmtkReadable()) {
-    let f;
-    let json: DicomJson;
-    try {
-      f = parseDicom(readFileSync(row.abs));
-      json = toJson(f.dataset);
-    } catch (e) {
-      if (isDicomError(e, 'INVALID_CHARSET')) pendingCharsets++;
-      else if (isDicomError(e)) continue; // the reader's own test reports files it cannot read
-      else failures.push(`${row.path}: ${String(e)}`);
-      continue;
+test(
+  'every file dcmtk reads: Part 10 → JSON → Part 10 → JSON is the same JSON',
+  { skip: needTestdata() },
+  () => {
+    const failures: string[] = [];
+    let same = 0;
+    let pendingCharsets = 0;
+    for (const row of dcmtkReadable()) {
+      let f;
+      let json: DicomJson;
+      try {
+        f = parseDicom(readFileSync(row.abs));
+        json = toJson(f.dataset);
+      } catch (e) {
+        if (isDicomError(e, 'INVALID_CHARSET')) pendingCharsets++;
+        else if (isDicomError(e))
+          continue; // the reader's own test reports files it cannot read
+        else failures.push(`${row.path}: ${String(e)}`);
+        continue;
+      }
+      try {
+        // Encapsulated Pixel Data needs an encapsulated transfer syntax (GH1376 says native in a repeated meta group).
+        const encapsulated = !!f.dataset.get('PixelData')?.encapsulated;
+        const ts = encapsulated
+          ? f.transferSyntax.encapsulated
+            ? f.transferSyntax.uid
+            : 'EncapsulatedUncompressedExplicitVRLittleEndian'
+          : 'ExplicitVRLittleEndian';
+        const back = parseDicom(
+          writeDicom({ dataset: fromJson(JSON.parse(stringifyDicomJson(json))) }, { transferSyntax: ts }),
+        ).dataset;
+        assert.deepEqual(toJson(back), json);
+        same++;
+      } catch (e) {
+        failures.push(`${row.path}: ${isDicomError(e) ? e.describe() : String(e).slice(0, 400)}`);
+      }
     }
-    try {
-      // Encapsulated Pixel Data needs an encapsulated transfer syntax (GH1376 says native in a repeated meta group).
-      const encapsulated = !!f.dataset.get('PixelData')?.encapsulated;
-      const ts = encapsulated ? (f.transferSyntax.encapsulated ? f.transferSyntax.uid : 'EncapsulatedUncompressedExplicitVRLittleEndian') : 'ExplicitVRLittleEndian';
-      const back = parseDicom(writeDicom({ dataset: fromJson(JSON.parse(stringifyDicomJson(json))) }, { transferSyntax: ts })).dataset;
-      assert.deepEqual(toJson(back), json);
-      same++;
-    } catch (e) {
-      failures.push(`${row.path}: ${isDicomError(e) ? e.describe() : String(e).slice(0, 400)}`);
-    }
-  }
-  console.log(`# JSON round trip: ${same} files identical, ${failures.length} failures, ${pendingCharsets} pending character sets`);
-  assert.deepEqual(failures, []);
-});
+    console.log(
+      `# JSON round trip: ${same} files identical, ${failures.length} failures, ${pendingCharsets} pending character sets`,
+    );
+    assert.deepEqual(failures, []);
+  },
+);

@@ -79,18 +79,27 @@ async function readSource(path: string): Promise<Source> {
 function targetSyntax(option: string | undefined, source: Source): TransferSyntax {
   if (option !== undefined) {
     const ts = findTransferSyntax(option);
-    if (!ts) throw new UsageError(`unknown transfer syntax "${option}" (give a UID or a keyword such as ExplicitVRLittleEndian)`);
+    if (!ts)
+      throw new UsageError(
+        `unknown transfer syntax "${option}" (give a UID or a keyword such as ExplicitVRLittleEndian)`,
+      );
     return ts;
   }
   if (source.transferSyntax) return source.transferSyntax;
   if (source.dataset.get(0x7fe00010)?.encapsulated) {
-    throw new UsageError('the input holds encapsulated (compressed) Pixel Data but does not say its transfer syntax: name it with --transfer-syntax');
+    throw new UsageError(
+      'the input holds encapsulated (compressed) Pixel Data but does not say its transfer syntax: name it with --transfer-syntax',
+    );
   }
   return ExplicitVRLittleEndian;
 }
 
 /** Whether writing in `target` needs the Pixel Data re-encoded: an encapsulated syntax on either side, and a change. */
-export function needsTranscoding(source: TransferSyntax | undefined, target: TransferSyntax, dataset: Dataset): boolean {
+export function needsTranscoding(
+  source: TransferSyntax | undefined,
+  target: TransferSyntax,
+  dataset: Dataset,
+): boolean {
   if (!PIXEL_DATA_TAGS.some((t) => dataset.has(t))) return false;
   const encapsulatedNow = !!dataset.get(0x7fe00010)?.encapsulated;
   const from = source ?? (encapsulatedNow ? undefined : ExplicitVRLittleEndian);
@@ -114,14 +123,19 @@ export interface ConvertOptions {
 export async function convert(input: string, output: string, o: ConvertOptions): Promise<void> {
   const source = await readSource(input);
   const outFormat = formatOf(output);
-  const bulk = o.bulkUri === undefined ? {} : { bulkDataUri: bulkUriNamer(o.bulkUri), bulkDataThreshold: o.bulkThreshold };
+  const bulk =
+    o.bulkUri === undefined
+      ? {}
+      : { bulkDataUri: bulkUriNamer(o.bulkUri), bulkDataThreshold: o.bulkThreshold };
   if (outFormat === 'json') {
-    if (o.transferSyntax !== undefined) throw new UsageError('--transfer-syntax applies to DICOM output only');
+    if (o.transferSyntax !== undefined)
+      throw new UsageError('--transfer-syntax applies to DICOM output only');
     writeTextAtomic(output, stringifyDicomJson(toJson(source.dataset, bulk), o.indent) + '\n');
     return;
   }
   if (outFormat === 'xml') {
-    if (o.transferSyntax !== undefined) throw new UsageError('--transfer-syntax applies to DICOM output only');
+    if (o.transferSyntax !== undefined)
+      throw new UsageError('--transfer-syntax applies to DICOM output only');
     writeTextAtomic(output, toXml(source.dataset, bulk));
     return;
   }
@@ -135,7 +149,8 @@ export async function convert(input: string, output: string, o: ConvertOptions):
     stopped: false,
   };
   if (needsTranscoding(source.transferSyntax, target, source.dataset)) {
-    if (!transcoder) throw new UsageError('transcoding compressed pixel data needs @dicomkit/imaging (not available yet)');
+    if (!transcoder)
+      throw new UsageError('transcoding compressed pixel data needs @dicomkit/imaging (not available yet)');
     file = await transcoder(file, target.uid);
   }
   await writeDicomFile(output, { meta: file.meta, dataset: file.dataset }, { transferSyntax: target.uid });
@@ -144,12 +159,25 @@ export async function convert(input: string, output: string, o: ConvertOptions):
 export function registerConvert(program: Command): void {
   program
     .command('convert')
-    .description('convert between DICOM, DICOM JSON (.json) and Native DICOM Model XML (.xml), or change the transfer syntax')
+    .description(
+      'convert between DICOM, DICOM JSON (.json) and Native DICOM Model XML (.xml), or change the transfer syntax',
+    )
     .argument('<in>', 'input: .json, .xml, or a DICOM file')
     .argument('<out>', 'output: .json, .xml, or a DICOM file')
-    .option('-t, --transfer-syntax <uid>', 'transfer syntax of DICOM output (UID or keyword); default: that of the input')
-    .option('--bulk-uri <prefix>', 'JSON/XML output: values of --bulk-threshold bytes or more as BulkDataURIs under this prefix')
-    .option('--bulk-threshold <bytes>', 'smallest value written as a BulkDataURI', intOption('--bulk-threshold'), 1024)
+    .option(
+      '-t, --transfer-syntax <uid>',
+      'transfer syntax of DICOM output (UID or keyword); default: that of the input',
+    )
+    .option(
+      '--bulk-uri <prefix>',
+      'JSON/XML output: values of --bulk-threshold bytes or more as BulkDataURIs under this prefix',
+    )
+    .option(
+      '--bulk-threshold <bytes>',
+      'smallest value written as a BulkDataURI',
+      intOption('--bulk-threshold'),
+      1024,
+    )
     .option('--indent <n>', 'JSON output: spaces per indentation level', intOption('--indent'), 2)
     .action(async (input: string, output: string, o: ConvertOptions) => {
       try {

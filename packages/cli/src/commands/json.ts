@@ -13,13 +13,26 @@ export function registerJson(program: Command): void {
     .command('json')
     .description('print the dataset of a DICOM file as DICOM JSON (PS3.18 Annex F)')
     .argument('<file>', 'DICOM file')
-    .option('--bulk-uri <prefix>', 'write values of --bulk-threshold bytes or more as BulkDataURIs under this prefix')
-    .option('--bulk-threshold <bytes>', 'smallest value written as a BulkDataURI', intOption('--bulk-threshold'), 1024)
+    .option(
+      '--bulk-uri <prefix>',
+      'write values of --bulk-threshold bytes or more as BulkDataURIs under this prefix',
+    )
+    .option(
+      '--bulk-threshold <bytes>',
+      'smallest value written as a BulkDataURI',
+      intOption('--bulk-threshold'),
+      1024,
+    )
     .option('--indent <n>', 'spaces per indentation level (0: one line)', intOption('--indent'), 2)
     .action(async (file: string, o: { bulkUri?: string; bulkThreshold: number; indent: number }) => {
       try {
         const f = await readDicomFile(file);
-        const json = toJson(f.dataset, o.bulkUri === undefined ? {} : { bulkDataUri: bulkUriNamer(o.bulkUri), bulkDataThreshold: o.bulkThreshold });
+        const json = toJson(
+          f.dataset,
+          o.bulkUri === undefined
+            ? {}
+            : { bulkDataUri: bulkUriNamer(o.bulkUri), bulkDataThreshold: o.bulkThreshold },
+        );
         process.stdout.write(stringifyDicomJson(json, o.indent) + '\n');
       } catch (e) {
         reportAndExit(e, file);

@@ -19,7 +19,8 @@ export function bulkUriNamer(prefix: string): (el: DicomElement, tagPath: string
 export function intOption(name: string): (v: string) => number {
   return (v: string): number => {
     const n = Number(v);
-    if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`${name} must be a non-negative integer, not "${v}"`);
+    if (!/^\d+$/.test(v) || !Number.isSafeInteger(n))
+      throw new InvalidArgumentError(`${name} must be a non-negative integer, not "${v}"`);
     return n;
   };
 }

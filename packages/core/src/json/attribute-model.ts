@@ -98,7 +98,11 @@ export function losslessDS(n: number): string | undefined {
   if (!Number.isFinite(n)) return undefined;
   let best: string | undefined;
   const consider = (s: string): void => {
-    const t = s.replace(/e\+/, 'e').replace(/\.?0+e/, 'e').replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+    const t = s
+      .replace(/e\+/, 'e')
+      .replace(/\.?0+e/, 'e')
+      .replace(/(\.\d*?)0+$/, '$1')
+      .replace(/\.$/, '');
     if (Number(t) === n && t.length <= 16 && (best === undefined || t.length < best.length)) best = t;
   };
   consider(String(n));
@@ -223,17 +227,25 @@ export function readAttribute(ds: Dataset, el: DicomElement, numberText = false)
       const raw = rawBytes(el);
       if (raw === undefined) {
         const v = (ds.decode(el) as number[]) ?? [];
-        return v.length ? { kind: 'numbers', values: v.map((n) => (Number.isFinite(n) ? n : null)) } : { kind: 'empty' };
+        return v.length
+          ? { kind: 'numbers', values: v.map((n) => (Number.isFinite(n) ? n : null)) }
+          : { kind: 'empty' };
       }
       const texts = decodeStrings(el.vr, raw, []);
       if (texts.length === 0 || (texts.length === 1 && texts[0] === '')) return { kind: 'empty' };
-      return { kind: 'numbers', values: texts.map((t) => (t === '' ? null : numberText ? t : numberForText(el.vr, t))) };
+      return {
+        kind: 'numbers',
+        values: texts.map((t) => (t === '' ? null : numberText ? t : numberForText(el.vr, t))),
+      };
     }
     case 'binary-number': {
       const v = ds.decode(el) as number[] | bigint[];
       if (v.length === 0) return { kind: 'empty' };
       const values = (v as (number | bigint)[]).map((x) => {
-        if (typeof x === 'bigint') return x >= -BigInt(Number.MAX_SAFE_INTEGER) && x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : x.toString();
+        if (typeof x === 'bigint')
+          return x >= -BigInt(Number.MAX_SAFE_INTEGER) && x <= BigInt(Number.MAX_SAFE_INTEGER)
+            ? Number(x)
+            : x.toString();
         if (!Number.isFinite(x)) return nonFinite(x);
         return el.vr === 'FL' ? shortestFloat32(x) : x;
       });
@@ -266,7 +278,8 @@ function latin1Bytes(text: string, fail: Fail): Uint8Array {
   const out = new Uint8Array(text.length + (text.length & 1));
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e) fail(`character U+${c.toString(16).padStart(4, '0')} cannot be part of a number string`);
+    if (c < 0x20 || c > 0x7e)
+      fail(`character U+${c.toString(16).padStart(4, '0')} cannot be part of a number string`);
     out[i] = c;
   }
   if (text.length & 1) out[text.length] = 0x20;
@@ -279,7 +292,8 @@ function numberStringText(vr: VR, v: number | string | null, fail: Fail): string
     if (v.includes('\\')) fail(`a ${vr} value cannot hold a backslash`);
     return v.trim();
   }
-  if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${vr} values are numbers or strings, not ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    fail(`${vr} values are numbers or strings, not ${JSON.stringify(v)}`);
   if (vr === 'IS') {
     // IS is -2^31..2^31-1 (PS3.5 Table 6.2-1), but files carry larger ones: accept what a double holds exactly.
     if (!Number.isSafeInteger(v)) fail(`${v} is not an IS integer`);
@@ -289,7 +303,12 @@ function numberStringText(vr: VR, v: number | string | null, fail: Fail): string
   if (exact !== undefined) return exact;
   // More precision than a DS holds: round to 16 characters.
   for (let p = 16; p > 0; p--) {
-    const s = v.toPrecision(p).replace(/e\+/, 'e').replace(/\.?0+e/, 'e').replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+    const s = v
+      .toPrecision(p)
+      .replace(/e\+/, 'e')
+      .replace(/\.?0+e/, 'e')
+      .replace(/(\.\d*?)0+$/, '$1')
+      .replace(/\.$/, '');
     if (s.length <= 16) return s;
   }
   return fail(`${v} does not fit a DS (16 characters)`);
@@ -301,7 +320,8 @@ function binaryNumber(vr: VR, v: number | string | null, fail: Fail): number | b
   if (big) {
     let b: bigint;
     if (typeof v === 'number') {
-      if (!Number.isSafeInteger(v)) fail(`${v} is not a safe integer: write ${vr} values beyond 2^53 as strings`);
+      if (!Number.isSafeInteger(v))
+        fail(`${v} is not a safe integer: write ${vr} values beyond 2^53 as strings`);
       b = BigInt(v);
     } else if (typeof v === 'string' && /^[+-]?\d{1,20}$/.test(v.trim())) b = BigInt(v.trim());
     else return fail(`${JSON.stringify(v)} is not a ${vr} integer`);
@@ -316,7 +336,8 @@ function binaryNumber(vr: VR, v: number | string | null, fail: Fail): number | b
     return fail(`${JSON.stringify(v)} is not a ${vr} number`);
   }
   const range = INT_RANGE[vr]!;
-  if (typeof v !== 'number' || !Number.isInteger(v)) return fail(`${JSON.stringify(v)} is not a ${vr} integer`);
+  if (typeof v !== 'number' || !Number.isInteger(v))
+    return fail(`${JSON.stringify(v)} is not a ${vr} integer`);
   if (v < range[0] || v > range[1]) fail(`${v} is out of range for ${vr} (${range[0]}..${range[1]})`);
   return v;
 }
@@ -325,7 +346,13 @@ function binaryNumber(vr: VR, v: number | string | null, fail: Fail): number | b
  * Builds an element from a web-model value: the mirror of {@link readAttribute}. Items must already be built
  * (their parent is set here).
  */
-export function buildElement(parent: Dataset, tag: number, vr: VR, value: AttributeValue, fail: Fail): DicomElement {
+export function buildElement(
+  parent: Dataset,
+  tag: number,
+  vr: VR,
+  value: AttributeValue,
+  fail: Fail,
+): DicomElement {
   const info = VR_INFO[vr];
   const el = new DicomElement(tag, vr, undefined, true);
   const set = (v: DicomElement['decoded']): DicomElement => {
@@ -366,7 +393,8 @@ export function buildElement(parent: Dataset, tag: number, vr: VR, value: Attrib
       if (info.kind === 'tag') {
         return set(
           value.values.map((s) => {
-            if (s === null || !/^[0-9A-Fa-f]{8}$/.test(s)) return fail(`${JSON.stringify(s)} is not an AT value ("GGGGEEEE")`);
+            if (s === null || !/^[0-9A-Fa-f]{8}$/.test(s))
+              return fail(`${JSON.stringify(s)} is not an AT value ("GGGGEEEE")`);
             return parseInt(s, 16) >>> 0;
           }),
         );
@@ -375,7 +403,8 @@ export function buildElement(parent: Dataset, tag: number, vr: VR, value: Attrib
       const out = value.values.map((s) => {
         if (s === null) return '';
         if (typeof s !== 'string') return fail(`${vr} values are strings, not ${JSON.stringify(s)}`);
-        if (info.kind === 'string' && s.includes('\\')) fail(`a ${vr} value cannot hold a backslash (it separates values)`);
+        if (info.kind === 'string' && s.includes('\\'))
+          fail(`a ${vr} value cannot hold a backslash (it separates values)`);
         return s;
       });
       if (info.kind === 'text' && out.length > 1) fail(`${vr} holds one value, not ${out.length}`);

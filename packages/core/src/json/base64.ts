@@ -26,7 +26,8 @@ export function encodeBase64(bytes: Uint8Array): string {
       const b0 = bytes[i]!;
       const b1 = i + 1 < end ? bytes[i + 1]! : 0;
       const v = (b0 << 16) | (b1 << 8);
-      s += ALPHABET[v >> 18]! + ALPHABET[(v >> 12) & 63]! + (i + 1 < end ? ALPHABET[(v >> 6) & 63]! : '=') + '=';
+      s +=
+        ALPHABET[v >> 18]! + ALPHABET[(v >> 12) & 63]! + (i + 1 < end ? ALPHABET[(v >> 6) & 63]! : '=') + '=';
     }
     parts.push(s);
   }
@@ -51,7 +52,8 @@ function isSpace(c: number): boolean {
 export function decodeBase64(text: string): Uint8Array {
   let chars = 0;
   for (let i = 0; i < text.length; i++) if (!isSpace(text.charCodeAt(i))) chars++;
-  if (chars % 4 !== 0) throw new Base64Error(`base64 text has ${chars} characters, not a multiple of 4`, text.length);
+  if (chars % 4 !== 0)
+    throw new Base64Error(`base64 text has ${chars} characters, not a multiple of 4`, text.length);
   let padding = 0;
   for (let i = text.length - 1; i >= 0 && padding < 3; i--) {
     const c = text.charCodeAt(i);

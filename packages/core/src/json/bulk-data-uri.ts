@@ -14,6 +14,9 @@ export class BulkDataUriSource implements ByteSource {
   }
 
   read(): Uint8Array {
-    throw new DicomError('IO_ERROR', `the value is bulk data at ${this.uri} and was not fetched (pass resolveBulkData when reading the JSON or XML)`);
+    throw new DicomError(
+      'IO_ERROR',
+      `the value is bulk data at ${this.uri} and was not fetched (pass resolveBulkData when reading the JSON or XML)`,
+    );
   }
 }

@@ -30,7 +30,10 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function personName(v: unknown, fail: Fail): string | null {
   if (v === null) return null;
-  if (!isObject(v)) return fail(`a PN value is an object with Alphabetic, Ideographic and Phonetic, not ${JSON.stringify(v)}`);
+  if (!isObject(v))
+    return fail(
+      `a PN value is an object with Alphabetic, Ideographic and Phonetic, not ${JSON.stringify(v)}`,
+    );
   const groups: string[] = [];
   for (const [i, key] of ['Alphabetic', 'Ideographic', 'Phonetic'].entries()) {
     const g = v[key];
@@ -39,7 +42,9 @@ function personName(v: unknown, fail: Fail): string | null {
     else if (g.includes('=')) return fail(`PN ${key} cannot hold "=" (it separates component groups)`);
     else groups[i] = g;
   }
-  for (const key of Object.keys(v)) if (key !== 'Alphabetic' && key !== 'Ideographic' && key !== 'Phonetic') fail(`unknown PN component group "${key}"`);
+  for (const key of Object.keys(v))
+    if (key !== 'Alphabetic' && key !== 'Ideographic' && key !== 'Phonetic')
+      fail(`unknown PN component group "${key}"`);
   while (groups.length && groups[groups.length - 1] === '') groups.pop();
   return groups.join('=');
 }
@@ -51,7 +56,11 @@ class JsonReader {
   }
 
   dataset(obj: unknown, path: string, depth: number, parent?: Dataset): Dataset {
-    if (!isObject(obj)) throw invalid(`a dataset is a JSON object, not ${Array.isArray(obj) ? 'an array' : JSON.stringify(obj)}`, path);
+    if (!isObject(obj))
+      throw invalid(
+        `a dataset is a JSON object, not ${Array.isArray(obj) ? 'an array' : JSON.stringify(obj)}`,
+        path,
+      );
     const ds = new Dataset();
     if (parent) ds.parent = parent;
     // Sort by tag so the dataset keeps tag order cheaply, and so the Specific Character Set comes before the values it governs.
@@ -69,23 +78,38 @@ class JsonReader {
     const fail = failAt(invalid, path);
     if (!isObject(a)) return fail('an attribute is a JSON object with "vr"');
     const vr = a.vr;
-    if (typeof vr !== 'string' || !isVR(vr)) return fail(`"vr" is missing or not a VR: ${JSON.stringify(vr)}`);
+    if (typeof vr !== 'string' || !isVR(vr))
+      return fail(`"vr" is missing or not a VR: ${JSON.stringify(vr)}`);
     const has = ['Value', 'BulkDataURI', 'InlineBinary'].filter((k) => a[k] !== undefined);
-    if (has.length > 1) fail(`an attribute holds at most one of Value, BulkDataURI and InlineBinary, not ${has.join(' and ')}`);
-    for (const k of Object.keys(a)) if (k !== 'vr' && k !== 'Value' && k !== 'BulkDataURI' && k !== 'InlineBinary') fail(`unknown member "${k}"`);
+    if (has.length > 1)
+      fail(`an attribute holds at most one of Value, BulkDataURI and InlineBinary, not ${has.join(' and ')}`);
+    for (const k of Object.keys(a))
+      if (k !== 'vr' && k !== 'Value' && k !== 'BulkDataURI' && k !== 'InlineBinary')
+        fail(`unknown member "${k}"`);
     let value: AttributeValue;
     if (a.InlineBinary !== undefined) {
       if (typeof a.InlineBinary !== 'string') return fail('InlineBinary must be a base64 string');
       try {
         value = { kind: 'bytes', bytes: decodeBase64(a.InlineBinary) };
       } catch (e) {
-        return fail(`invalid InlineBinary: ${e instanceof Base64Error ? `${e.message} (character ${e.position})` : String(e)}`);
+        return fail(
+          `invalid InlineBinary: ${e instanceof Base64Error ? `${e.message} (character ${e.position})` : String(e)}`,
+        );
       }
     } else if (a.BulkDataURI !== undefined) {
       if (typeof a.BulkDataURI !== 'string') return fail('BulkDataURI must be a string');
       const bytes = this.options.resolveBulkData?.(a.BulkDataURI, { tag, vr, tagPath: path });
       value = bytes ? { kind: 'bytes', bytes } : { kind: 'bulk', uri: a.BulkDataURI };
-      if (bytes && vr !== 'OB' && vr !== 'OD' && vr !== 'OF' && vr !== 'OL' && vr !== 'OV' && vr !== 'OW' && vr !== 'UN') {
+      if (
+        bytes &&
+        vr !== 'OB' &&
+        vr !== 'OD' &&
+        vr !== 'OF' &&
+        vr !== 'OL' &&
+        vr !== 'OV' &&
+        vr !== 'OW' &&
+        vr !== 'UN'
+      ) {
         fail(`resolving a BulkDataURI of ${vr} is not supported (only binary VRs)`);
       }
     } else if (a.Value !== undefined) {
@@ -93,8 +117,14 @@ class JsonReader {
       if (!Array.isArray(v)) return fail('"Value" must be an array');
       if (v.length === 0) value = { kind: 'empty' };
       else if (vr === 'SQ') {
-        if (depth + 1 > this.maxDepth) throw new DicomError('INVALID_JSON', `sequences nested deeper than ${this.maxDepth}`, { tagPath: path });
-        value = { kind: 'items', items: v.map((item, i) => this.dataset(item, `${path}[${i}]`, depth + 1, ds)) };
+        if (depth + 1 > this.maxDepth)
+          throw new DicomError('INVALID_JSON', `sequences nested deeper than ${this.maxDepth}`, {
+            tagPath: path,
+          });
+        value = {
+          kind: 'items',
+          items: v.map((item, i) => this.dataset(item, `${path}[${i}]`, depth + 1, ds)),
+        };
       } else if (vr === 'PN') value = { kind: 'strings', values: v.map((x) => personName(x, fail)) };
       else if (['IS', 'DS', 'SV', 'UV', 'US', 'SS', 'UL', 'SL', 'FL', 'FD'].includes(vr)) {
         value = {

@@ -30,7 +30,27 @@ export type DicomJson = { [tag: string]: DicomJsonAttribute };
 
 /** VRs whose values may be sent as a BulkDataURI (PS3.18 §F.2.2). */
 export const BULK_DATA_URI_VRS: ReadonlySet<VR> = new Set<VR>([
-  'DS', 'FL', 'FD', 'IS', 'LT', 'OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SL', 'SS', 'ST', 'SV', 'UC', 'UL', 'UN', 'US', 'UT', 'UV',
+  'DS',
+  'FL',
+  'FD',
+  'IS',
+  'LT',
+  'OB',
+  'OD',
+  'OF',
+  'OL',
+  'OV',
+  'OW',
+  'SL',
+  'SS',
+  'ST',
+  'SV',
+  'UC',
+  'UL',
+  'UN',
+  'US',
+  'UT',
+  'UV',
 ]);
 
 export interface ToJsonOptions {
@@ -55,7 +75,13 @@ function splitPersonName(name: string): PersonNameJson {
   return out;
 }
 
-function attribute(ds: Dataset, el: DicomElement, path: string, options: ToJsonOptions, depth: number): DicomJsonAttribute {
+function attribute(
+  ds: Dataset,
+  el: DicomElement,
+  path: string,
+  options: ToJsonOptions,
+  depth: number,
+): DicomJsonAttribute {
   const vr = modelVR(el);
   const out: DicomJsonAttribute = { vr };
   const pending = unfetchedUri(el);
@@ -63,7 +89,11 @@ function attribute(ds: Dataset, el: DicomElement, path: string, options: ToJsonO
     out.BulkDataURI = pending;
     return out;
   }
-  if (options.bulkDataUri && BULK_DATA_URI_VRS.has(vr) && (el.encapsulated || valueLength(el) >= (options.bulkDataThreshold ?? 1024))) {
+  if (
+    options.bulkDataUri &&
+    BULK_DATA_URI_VRS.has(vr) &&
+    (el.encapsulated || valueLength(el) >= (options.bulkDataThreshold ?? 1024))
+  ) {
     const uri = options.bulkDataUri(el, path);
     if (uri !== undefined) {
       out.BulkDataURI = uri;
@@ -84,7 +114,8 @@ function attribute(ds: Dataset, el: DicomElement, path: string, options: ToJsonO
       out.Value = value.items.map((item, i) => datasetToJson(item, options, `${path}[${i}]`, depth + 1));
       break;
     case 'strings':
-      out.Value = vr === 'PN' ? value.values.map((s) => (s === null ? null : splitPersonName(s))) : value.values;
+      out.Value =
+        vr === 'PN' ? value.values.map((s) => (s === null ? null : splitPersonName(s))) : value.values;
       break;
     case 'numbers':
       out.Value = value.values;
@@ -149,7 +180,9 @@ export function stringifyDicomJson(json: DicomJson, indent?: number): string {
     }
     parts.push('{');
     keys.forEach((k, i) => {
-      parts.push(`${i ? ',' : ''}${nl}${pad(level + 1)}${quote(k)}${colon}${JSON.stringify((v as Record<string, string>)[k])}`);
+      parts.push(
+        `${i ? ',' : ''}${nl}${pad(level + 1)}${quote(k)}${colon}${JSON.stringify((v as Record<string, string>)[k])}`,
+      );
     });
     parts.push(`${nl}${pad(level)}}`);
   };
@@ -162,7 +195,9 @@ export function stringifyDicomJson(json: DicomJson, indent?: number): string {
     parts.push('{');
     keys.forEach((k, i) => {
       const a = ds[k]!;
-      parts.push(`${i ? ',' : ''}${nl}${pad(level + 1)}${quote(k)}${colon}{${nl}${pad(level + 2)}"vr"${colon}${quote(a.vr)}`);
+      parts.push(
+        `${i ? ',' : ''}${nl}${pad(level + 1)}${quote(k)}${colon}{${nl}${pad(level + 2)}"vr"${colon}${quote(a.vr)}`,
+      );
       if (a.Value !== undefined) {
         parts.push(`,${nl}${pad(level + 2)}"Value"${colon}[`);
         a.Value.forEach((x, j) => {
@@ -171,8 +206,10 @@ export function stringifyDicomJson(json: DicomJson, indent?: number): string {
         });
         parts.push(`${nl}${pad(level + 2)}]`);
       }
-      if (a.BulkDataURI !== undefined) parts.push(`,${nl}${pad(level + 2)}"BulkDataURI"${colon}${quote(a.BulkDataURI)}`);
-      if (a.InlineBinary !== undefined) parts.push(`,${nl}${pad(level + 2)}"InlineBinary"${colon}${quote(a.InlineBinary)}`);
+      if (a.BulkDataURI !== undefined)
+        parts.push(`,${nl}${pad(level + 2)}"BulkDataURI"${colon}${quote(a.BulkDataURI)}`);
+      if (a.InlineBinary !== undefined)
+        parts.push(`,${nl}${pad(level + 2)}"InlineBinary"${colon}${quote(a.InlineBinary)}`);
       parts.push(`${nl}${pad(level + 1)}}`);
     });
     parts.push(`${nl}${pad(level)}}`);

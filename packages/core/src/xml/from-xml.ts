@@ -39,11 +39,16 @@ function textOf(el: XmlElement, fail: (m: string, at: number) => never): string 
 }
 
 /** Places values by their number= attribute (1-based); numbers that are missing are empty values. */
-function numbered<T>(els: XmlElement[], read: (e: XmlElement) => T, fail: (m: string, at: number) => never): (T | null)[] {
+function numbered<T>(
+  els: XmlElement[],
+  read: (e: XmlElement) => T,
+  fail: (m: string, at: number) => never,
+): (T | null)[] {
   const out: (T | null)[] = [];
   for (const e of els) {
     const n = Number(e.attributes.number);
-    if (!Number.isInteger(n) || n < 1 || n > 1_000_000) fail(`<${e.name}> needs number="1", "2", …`, e.offset);
+    if (!Number.isInteger(n) || n < 1 || n > 1_000_000)
+      fail(`<${e.name}> needs number="1", "2", …`, e.offset);
     if (out[n - 1] !== undefined) fail(`<${e.name} number="${n}"> appears twice`, e.offset);
     while (out.length < n - 1) out.push(null);
     out[n - 1] = read(e);
@@ -72,12 +77,15 @@ class NativeModelReader {
     const byCreator: XmlElement[] = [];
     const parsed: { el: XmlElement; tag: number }[] = [];
     for (const a of attrs) {
-      if (a.name !== 'DicomAttribute') this.error(`<${a.name}> where <DicomAttribute> was expected`, a.offset, path);
+      if (a.name !== 'DicomAttribute')
+        this.error(`<${a.name}> where <DicomAttribute> was expected`, a.offset, path);
       const t = a.attributes.tag;
-      if (!t || !/^[0-9A-Fa-f]{8}$/.test(t)) this.error(`DicomAttribute needs tag="GGGGEEEE", not ${JSON.stringify(t)}`, a.offset, path);
+      if (!t || !/^[0-9A-Fa-f]{8}$/.test(t))
+        this.error(`DicomAttribute needs tag="GGGGEEEE", not ${JSON.stringify(t)}`, a.offset, path);
       const tag = parseInt(t, 16) >>> 0;
       // Only private data elements carry privateCreator, so gggg00ee here is never a Private Creator itself.
-      if (a.attributes.privateCreator !== undefined && isPrivateTag(tag) && (tag & 0xff00) === 0) byCreator.push(a);
+      if (a.attributes.privateCreator !== undefined && isPrivateTag(tag) && (tag & 0xff00) === 0)
+        byCreator.push(a);
       else parsed.push({ el: a, tag });
     }
     parsed.sort((x, y) => x.tag - y.tag);
@@ -91,7 +99,14 @@ class NativeModelReader {
   }
 
   /** The full tag of a private element (gggg,xxee) given its creator: the creator's block, reserved if needed (PS3.5 §7.8.1). */
-  private placePrivate(ds: Dataset, group: number, element: number, creator: string, at: XmlElement, path: string): number {
+  private placePrivate(
+    ds: Dataset,
+    group: number,
+    element: number,
+    creator: string,
+    at: XmlElement,
+    path: string,
+  ): number {
     let free = -1;
     for (let block = 0x10; block <= 0xff; block++) {
       const c = ds.get(makeTag(group, block));
@@ -101,7 +116,12 @@ class NativeModelReader {
       }
       if (ds.string(c.tag) === creator) return makeTag(group, (block << 8) | element);
     }
-    if (free < 0) this.error(`no free private block in group ${group.toString(16)} for creator "${creator}"`, at.offset, path);
+    if (free < 0)
+      this.error(
+        `no free private block in group ${group.toString(16)} for creator "${creator}"`,
+        at.offset,
+        path,
+      );
     const el = new DicomElement(makeTag(group, free), 'LO', undefined, true);
     el.decoded = [creator];
     el.isDecoded = true;
@@ -109,7 +129,13 @@ class NativeModelReader {
     return makeTag(group, (free << 8) | element);
   }
 
-  private attribute(ds: Dataset, a: XmlElement, tag: number, parentPath: string, depth: number): DicomElement {
+  private attribute(
+    ds: Dataset,
+    a: XmlElement,
+    tag: number,
+    parentPath: string,
+    depth: number,
+  ): DicomElement {
     const path = parentPath ? `${parentPath}.${formatTag(tag)}` : formatTag(tag);
     const fail: Fail = (m) => this.error(m, a.offset, path);
     const failAt = (m: string, at: number): never => this.error(m, at, path);
@@ -120,7 +146,9 @@ class NativeModelReader {
     else return fail(`vr="${vrText}" is not a VR`);
     const kids = elements(a, failAt);
     const kinds = new Set(kids.map((k) => k.name));
-    for (const k of kinds) if (!['Value', 'PersonName', 'InlineBinary', 'BulkData', 'Item'].includes(k)) fail(`<${k}> is not allowed in DicomAttribute`);
+    for (const k of kinds)
+      if (!['Value', 'PersonName', 'InlineBinary', 'BulkData', 'Item'].includes(k))
+        fail(`<${k}> is not allowed in DicomAttribute`);
     if (kinds.size > 1) fail(`DicomAttribute holds one kind of content, not ${[...kinds].join(' and ')}`);
     let value: AttributeValue = { kind: 'empty' };
     const kind = kids[0]?.name;
@@ -138,14 +166,18 @@ class NativeModelReader {
       } else {
         const uri = k.attributes.uri ?? k.attributes.uuid;
         if (uri === undefined) failAt('BulkData needs uri= (or uuid=)', k.offset);
-        const bytes = info.kind === 'bytes' ? this.options.resolveBulkData?.(uri, { tag, vr, tagPath: path }) : undefined;
+        const bytes =
+          info.kind === 'bytes' ? this.options.resolveBulkData?.(uri, { tag, vr, tagPath: path }) : undefined;
         value = bytes ? { kind: 'bytes', bytes } : { kind: 'bulk', uri };
       }
     } else if (kind === 'Item') {
       if (vr !== 'SQ') fail(`<Item> in a ${vr} attribute`);
       if (depth + 1 > this.maxDepth) fail(`sequences nested deeper than ${this.maxDepth}`);
       const items = numbered(kids, (k) => k, failAt);
-      value = { kind: 'items', items: items.map((k, i) => (k ? this.dataset(k, `${path}[${i}]`, depth + 1, ds) : new Dataset())) };
+      value = {
+        kind: 'items',
+        items: items.map((k, i) => (k ? this.dataset(k, `${path}[${i}]`, depth + 1, ds) : new Dataset())),
+      };
     } else if (kind === 'PersonName') {
       if (vr !== 'PN') fail(`<PersonName> in a ${vr} attribute`);
       value = { kind: 'strings', values: numbered(kids, (k) => this.personName(k, failAt), failAt) };
@@ -174,13 +206,15 @@ class NativeModelReader {
     const groups = ['', '', ''];
     for (const g of elements(pn, failAt)) {
       const gi = (PN_GROUPS as readonly string[]).indexOf(g.name);
-      if (gi < 0) failAt(`<${g.name}> is not a PN component group (Alphabetic, Ideographic, Phonetic)`, g.offset);
+      if (gi < 0)
+        failAt(`<${g.name}> is not a PN component group (Alphabetic, Ideographic, Phonetic)`, g.offset);
       const comps = ['', '', '', '', ''];
       for (const c of elements(g, failAt)) {
         const ci = (PN_COMPONENTS as readonly string[]).indexOf(c.name);
         if (ci < 0) failAt(`<${c.name}> is not a PN component`, c.offset);
         const t = textOf(c, failAt);
-        if (t.includes('=') || (ci < 4 && t.includes('^'))) failAt(`a PN component cannot hold "=" or "^"`, c.offset);
+        if (t.includes('=') || (ci < 4 && t.includes('^')))
+          failAt(`a PN component cannot hold "=" or "^"`, c.offset);
         comps[ci] = t;
       }
       while (comps.length && comps[comps.length - 1] === '') comps.pop();
@@ -196,7 +230,13 @@ class NativeModelReader {
  * namespace; private elements written with privateCreator are placed in that creator's block.
  */
 export function fromXml(text: string, options: FromXmlOptions = {}): Dataset {
-  const root = parseXml(text, { maxDepth: options.maxDepth ?? 3 * (options.maxSequenceDepth ?? 64) + 8, ...(options.maxLength ? { maxLength: options.maxLength } : {}) });
-  if (root.name !== 'NativeDicomModel') throw new DicomError('INVALID_XML', `the root element is <${root.name}>, not <NativeDicomModel>`, { offset: root.offset });
+  const root = parseXml(text, {
+    maxDepth: options.maxDepth ?? 3 * (options.maxSequenceDepth ?? 64) + 8,
+    ...(options.maxLength ? { maxLength: options.maxLength } : {}),
+  });
+  if (root.name !== 'NativeDicomModel')
+    throw new DicomError('INVALID_XML', `the root element is <${root.name}>, not <NativeDicomModel>`, {
+      offset: root.offset,
+    });
   return new NativeModelReader(options).dataset(root, '', 0);
 }

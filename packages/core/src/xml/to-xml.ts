@@ -3,9 +3,9 @@
  * privateCreator), Value number=, PersonName number= with Alphabetic/Ideographic/Phonetic and their
  * FamilyName, GivenName, MiddleName, NamePrefix, NameSuffix, InlineBinary, BulkData uri=, Item number=.
  *
- * Private data elements are written as dcmtk's dcm2xml writes them and PS3.19 §A.1.1 describes: the tag with
- * the block byte cleared ("00091001" → "00090001") and the Private Creator in privateCreator, so a reader
- * can place the element in whatever block that creator holds in its dataset.
+ * Private data elements are written as dcmtk's dcm2xml writes them: the tag with the block byte cleared
+ * ("00091001" → "00090001") and the Private Creator in the privateCreator attribute (PS3.19 §A.1), so a reader
+ * places the element in whatever block that creator holds in its dataset (PS3.5 §7.8.1).
  */
 import type { Dataset } from '../data/dataset.js';
 import type { DicomElement } from '../data/element.js';
@@ -37,7 +37,12 @@ const NOT_XML = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
 
 function text(s: string, path: string): string {
   const bad = NOT_XML.exec(s);
-  if (bad) throw new DicomError('INVALID_VALUE', `character U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0')} cannot be written in XML 1.0`, { tagPath: path });
+  if (bad)
+    throw new DicomError(
+      'INVALID_VALUE',
+      `character U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0')} cannot be written in XML 1.0`,
+      { tagPath: path },
+    );
   return escapeXml(s);
 }
 
@@ -72,7 +77,11 @@ class XmlWriter {
         this.attribute(ds, el, p);
       } catch (e) {
         if (isDicomError(e) && e.tagPath) throw e;
-        throw new DicomError(isDicomError(e) ? e.code : 'INVALID_VALUE', e instanceof Error ? e.message : String(e), { tagPath: p, cause: e });
+        throw new DicomError(
+          isDicomError(e) ? e.code : 'INVALID_VALUE',
+          e instanceof Error ? e.message : String(e),
+          { tagPath: p, cause: e },
+        );
       }
     }
   }
@@ -95,7 +104,12 @@ class XmlWriter {
     out.push(`<DicomAttribute tag="${tagText}" vr="${vr}"${extra}>`);
     const pending = unfetchedUri(el);
     let uri = pending;
-    if (uri === undefined && this.options.bulkDataUri && BULK_DATA_URI_VRS.has(vr) && (el.encapsulated || valueLength(el) >= (this.options.bulkDataThreshold ?? 1024))) {
+    if (
+      uri === undefined &&
+      this.options.bulkDataUri &&
+      BULK_DATA_URI_VRS.has(vr) &&
+      (el.encapsulated || valueLength(el) >= (this.options.bulkDataThreshold ?? 1024))
+    ) {
       uri = this.options.bulkDataUri(el, path);
     }
     if (uri !== undefined) {
@@ -123,8 +137,12 @@ class XmlWriter {
           if (vr === 'PN') {
             // Names made only of delimiters ("^^^^") have no component to write: such a value is empty.
             const names = value.values.map((v) => (v === null ? '' : personName(v, path)));
-            if (names.some((n) => n !== '')) names.forEach((n, i) => out.push(`<PersonName number="${i + 1}">${n}</PersonName>`));
-          } else value.values.forEach((v, i) => out.push(`<Value number="${i + 1}">${v === null ? '' : text(v, path)}</Value>`));
+            if (names.some((n) => n !== ''))
+              names.forEach((n, i) => out.push(`<PersonName number="${i + 1}">${n}</PersonName>`));
+          } else
+            value.values.forEach((v, i) =>
+              out.push(`<Value number="${i + 1}">${v === null ? '' : text(v, path)}</Value>`),
+            );
           break;
         case 'numbers':
           value.values.forEach((v, i) => {
@@ -142,7 +160,9 @@ class XmlWriter {
 export function toXml(dataset: Dataset, options: ToXmlOptions = {}): string {
   const w = new XmlWriter(options);
   const nl = options.pretty === false ? '' : '\n';
-  w.parts.push(`<?xml version="1.0" encoding="UTF-8"?>${nl}<NativeDicomModel xmlns="${NATIVE_DICOM_MODEL_NAMESPACE}" xml:space="preserve">${nl}`);
+  w.parts.push(
+    `<?xml version="1.0" encoding="UTF-8"?>${nl}<NativeDicomModel xmlns="${NATIVE_DICOM_MODEL_NAMESPACE}" xml:space="preserve">${nl}`,
+  );
   w.dataset(dataset, '');
   w.parts.push(`</NativeDicomModel>${nl}`);
   return w.parts.join('');

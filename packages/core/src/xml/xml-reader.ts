@@ -41,7 +41,14 @@ function lineCol(text: string, offset: number): string {
 }
 
 function isXmlChar(c: number): boolean {
-  return c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+  return (
+    c === 0x9 ||
+    c === 0xa ||
+    c === 0xd ||
+    (c >= 0x20 && c <= 0xd7ff) ||
+    (c >= 0xe000 && c <= 0xfffd) ||
+    (c >= 0x10000 && c <= 0x10ffff)
+  );
 }
 
 const CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
@@ -83,7 +90,11 @@ class Reader {
   /** Replaces entity and character references in text or an attribute value. */
   decode(raw: string, at: number): string {
     const bad = CONTROL.exec(raw);
-    if (bad) this.fail(`character U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0')} is not allowed in XML`, at + bad.index);
+    if (bad)
+      this.fail(
+        `character U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0')} is not allowed in XML`,
+        at + bad.index,
+      );
     // Line ends are normalised to LF (XML 1.0 §2.11); a CR that matters is written as &#13;.
     if (raw.includes('\r')) raw = raw.replace(/\r\n?/g, '\n');
     if (!raw.includes('&')) return raw;
@@ -92,7 +103,8 @@ class Reader {
       if (ref.startsWith('#')) {
         const hex = ref[1] === 'x';
         const digits = ref.slice(hex ? 2 : 1);
-        if (!(hex ? /^[0-9A-Fa-f]{1,6}$/ : /^[0-9]{1,7}$/).test(digits)) this.fail(`bad character reference "${m}"`, at + i);
+        if (!(hex ? /^[0-9A-Fa-f]{1,6}$/ : /^[0-9]{1,7}$/).test(digits))
+          this.fail(`bad character reference "${m}"`, at + i);
         const c = parseInt(digits, hex ? 16 : 10);
         if (!isXmlChar(c)) this.fail(`character reference "${m}" names no XML character`, at + i);
         return String.fromCodePoint(c);
@@ -108,20 +120,27 @@ class Reader {
 export function parseXml(text: string, options: XmlReadOptions = {}): XmlElement {
   const maxDepth = options.maxDepth ?? 512;
   const maxLength = options.maxLength ?? 1 << 30;
-  if (text.length > maxLength) throw new DicomError('INVALID_XML', `the document is ${text.length} characters, more than the ${maxLength} accepted`, { offset: maxLength });
+  if (text.length > maxLength)
+    throw new DicomError(
+      'INVALID_XML',
+      `the document is ${text.length} characters, more than the ${maxLength} accepted`,
+      { offset: maxLength },
+    );
   const r: Reader = new Reader(text);
   if (text.charCodeAt(0) === 0xfeff) r.pos = 1;
   if (r.startsWith('<?xml') && /[ \t\r\n?]/.test(text[r.pos + 5] ?? '')) {
     const decl = r.until('?>', 'the XML declaration');
     const enc = /encoding\s*=\s*["']([^"']*)["']/.exec(decl);
-    if (enc && !/^utf-?8$/i.test(enc[1]!)) r.fail(`the document says encoding="${enc[1]}"; only UTF-8 text is read (decode it first)`, 0);
+    if (enc && !/^utf-?8$/i.test(enc[1]!))
+      r.fail(`the document says encoding="${enc[1]}"; only UTF-8 text is read (decode it first)`, 0);
   }
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
   const appendText = (s: string): void => {
     const top = stack[stack.length - 1]!;
     const last = top.children.length - 1;
-    if (last >= 0 && typeof top.children[last] === 'string') top.children[last] = (top.children[last] as string) + s;
+    if (last >= 0 && typeof top.children[last] === 'string')
+      top.children[last] = (top.children[last] as string) + s;
     else top.children.push(s);
   };
   while (r.pos < text.length) {
@@ -172,7 +191,12 @@ export function parseXml(text: string, options: XmlReadOptions = {}): XmlElement
     }
     // A start tag.
     r.pos++;
-    const el: XmlElement = { name: r.name(), attributes: Object.create(null) as Record<string, string>, children: [], offset: at };
+    const el: XmlElement = {
+      name: r.name(),
+      attributes: Object.create(null) as Record<string, string>,
+      children: [],
+      offset: at,
+    };
     for (;;) {
       const before = r.pos;
       r.skipSpace();
@@ -191,7 +215,8 @@ export function parseXml(text: string, options: XmlReadOptions = {}): XmlElement
       const vstart = r.pos;
       const raw = r.until(q, `the value of attribute ${aname}`);
       if (raw.includes('<')) r.fail(`"<" in the value of attribute ${aname}`, vstart);
-      if (Object.prototype.hasOwnProperty.call(el.attributes, aname)) r.fail(`attribute ${aname} appears twice`, before);
+      if (Object.prototype.hasOwnProperty.call(el.attributes, aname))
+        r.fail(`attribute ${aname} appears twice`, before);
       el.attributes[aname] = r.decode(raw, vstart);
     }
     const selfClosing = text[r.pos] === '/';
@@ -208,12 +233,15 @@ export function parseXml(text: string, options: XmlReadOptions = {}): XmlElement
       stack.push(el);
     }
   }
-  if (stack.length) r.fail(`<${stack[stack.length - 1]!.name}> is not closed`, stack[stack.length - 1]!.offset);
+  if (stack.length)
+    r.fail(`<${stack[stack.length - 1]!.name}> is not closed`, stack[stack.length - 1]!.offset);
   if (!root) r.fail('no root element', 0);
   return root;
 }
 
 /** Escapes text for element content or a double-quoted attribute value. */
 export function escapeXml(s: string): string {
-  return s.replace(/[<>&"\r]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : c === '"' ? '&quot;' : '&#13;'));
+  return s.replace(/[<>&"\r]/g, (c) =>
+    c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : c === '"' ? '&quot;' : '&#13;',
+  );
 }
