@@ -8,30 +8,35 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const DECODE = new Int8Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
 
-/** Encodes bytes as base64 with "=" padding. */
+const ALPHABET_CODES = new Uint8Array(64);
+for (let i = 0; i < 64; i++) ALPHABET_CODES[i] = ALPHABET.charCodeAt(i);
+let ascii: TextDecoder | undefined;
+
+/** Encodes bytes as base64 with "=" padding: into ASCII bytes first, then one decode to a string (fast for large values). */
 export function encodeBase64(bytes: Uint8Array): string {
   const n = bytes.length;
-  const parts: string[] = [];
-  // Build the text in slices so a large value does not grow one string character by character.
-  const SLICE = 3 * 8192;
-  for (let start = 0; start < n; start += SLICE) {
-    const end = Math.min(n, start + SLICE);
-    let s = '';
-    let i = start;
-    for (; i + 2 < end; i += 3) {
-      const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-      s += ALPHABET[v >> 18]! + ALPHABET[(v >> 12) & 63]! + ALPHABET[(v >> 6) & 63]! + ALPHABET[v & 63]!;
-    }
-    if (i < end) {
-      const b0 = bytes[i]!;
-      const b1 = i + 1 < end ? bytes[i + 1]! : 0;
-      const v = (b0 << 16) | (b1 << 8);
-      s +=
-        ALPHABET[v >> 18]! + ALPHABET[(v >> 12) & 63]! + (i + 1 < end ? ALPHABET[(v >> 6) & 63]! : '=') + '=';
-    }
-    parts.push(s);
+  const out = new Uint8Array(Math.ceil(n / 3) * 4);
+  const A = ALPHABET_CODES;
+  let o = 0;
+  let i = 0;
+  for (; i + 2 < n; i += 3) {
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out[o] = A[v >> 18]!;
+    out[o + 1] = A[(v >> 12) & 63]!;
+    out[o + 2] = A[(v >> 6) & 63]!;
+    out[o + 3] = A[v & 63]!;
+    o += 4;
   }
-  return parts.join('');
+  if (i < n) {
+    const b1 = i + 1 < n ? bytes[i + 1]! : 0;
+    const v = (bytes[i]! << 16) | (b1 << 8);
+    out[o] = A[v >> 18]!;
+    out[o + 1] = A[(v >> 12) & 63]!;
+    out[o + 2] = i + 1 < n ? A[(v >> 6) & 63]! : 0x3d;
+    out[o + 3] = 0x3d;
+  }
+  // Every byte is ASCII, which every TextDecoder label reads the same way.
+  return (ascii ??= new TextDecoder('latin1')).decode(out);
 }
 
 /** Why a base64 text was refused: a message and the character position. */
