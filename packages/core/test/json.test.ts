@@ -256,3 +256,54 @@ test(
     assert.deepEqual(failures, []);
   },
 );
+
+/** A small seeded generator (mulberry32) so a failing mutation can be replayed. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test('fuzz: mutated JSON gives a Dataset or a DicomError, nothing else', () => {
+  const base = stringifyDicomJson(toJson(sample()));
+  const random = rng(20261126);
+  const pieces = [
+    'null',
+    '[]',
+    '{}',
+    '"x"',
+    '-1',
+    '1e999',
+    '"AQ=="',
+    '{"vr":"SQ","Value":[{}]}',
+    '"00100010"',
+    '\\u0000',
+    '9007199254740993',
+  ];
+  let accepted = 0;
+  for (let i = 0; i < 3000; i++) {
+    let t = base;
+    for (let k = 1 + Math.floor(random() * 3); k > 0; k--) {
+      const at = Math.floor(random() * t.length);
+      const r = random();
+      if (r < 0.4) t = t.slice(0, at) + String.fromCharCode(32 + Math.floor(random() * 95)) + t.slice(at + 1);
+      else if (r < 0.6) t = t.slice(0, at);
+      else if (r < 0.8) t = t.slice(0, at) + pieces[Math.floor(random() * pieces.length)] + t.slice(at);
+      else t = t.slice(0, at) + t.slice(at + 1 + Math.floor(random() * 20));
+    }
+    try {
+      const ds = fromJson(t);
+      toJson(ds);
+      parseDicom(writeDicom({ dataset: ds }));
+      accepted++;
+    } catch (e) {
+      assert.ok(isDicomError(e), `mutation ${i} threw ${String(e)} for ${t}`);
+    }
+  }
+  assert.ok(accepted > 0 && accepted < 3000);
+});
