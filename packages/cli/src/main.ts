@@ -4,6 +4,9 @@
  */
 import { Command } from 'commander';
 import { registerDump } from './commands/dump.js';
+import { registerJson } from './commands/json.js';
+import { registerXml } from './commands/xml.js';
+import { registerConvert } from './commands/convert.js';
 import { reportAndExit } from './errors.js';
 
 export function buildProgram(): Command {
@@ -15,6 +18,9 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ outputError: (str, write) => write(str) });
   registerDump(program);
+  registerJson(program);
+  registerXml(program);
+  registerConvert(program);
   return program;
 }
 

@@ -22,3 +22,5 @@ export { writeDicom, writeDicomChunks, writeDataset, writeDatasetChunks, buildFi
 export type { DatasetWriteOptions } from './part10/dataset-writer.js';
 export { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } from './part10/version.js';
 export type { Inflate, Deflate } from './part10/inflate.js';
+export * from './json/index.js';
+export * from './xml/index.js';

@@ -1,0 +1,189 @@
+/**
+ * `dicomkit convert <in> <out> [--transfer-syntax <UID or keyword>]`: between DICOM (Part 10), DICOM JSON
+ * (PS3.18 Annex F) and Native DICOM Model XML (PS3.19 Annex A), chosen by the file extensions (.json, .xml,
+ * anything else is DICOM). DICOM output is written atomically. Moving Pixel Data between an encapsulated
+ * (compressed) transfer syntax and another one needs the codecs of @dicomkit/imaging (see `transcoder`).
+ */
+import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import type { Command } from 'commander';
+import {
+  Dataset,
+  ExplicitVRLittleEndian,
+  findTransferSyntax,
+  fromJson,
+  fromXml,
+  stringifyDicomJson,
+  toJson,
+  toXml,
+  transferSyntaxOrDefault,
+  type DicomFile,
+  type TransferSyntax,
+} from '@dicomkit/core';
+import { readDicomFile, writeDicomFile } from '@dicomkit/core/node';
+import { reportAndExit, UsageError } from '../errors.js';
+import { bulkUriNamer, intOption } from './web-model-options.js';
+
+/**
+ * Re-encodes Pixel Data in another transfer syntax (decompress, compress, or both): `transcode(file, targetUid)`
+ * from @dicomkit/imaging. Until that package exports it this stays undefined; to wire it, replace the line
+ * below with: `const transcoder: Transcoder | undefined = (await import('@dicomkit/imaging')).transcode;`
+ */
+export type Transcoder = (file: DicomFile, targetUid: string) => DicomFile | Promise<DicomFile>;
+const transcoder: Transcoder | undefined = undefined;
+
+type Format = 'dicom' | 'json' | 'xml';
+
+function formatOf(path: string): Format {
+  const ext = extname(path).toLowerCase();
+  return ext === '.json' ? 'json' : ext === '.xml' ? 'xml' : 'dicom';
+}
+
+const PIXEL_DATA_TAGS = [0x7fe00010, 0x7fe00008, 0x7fe00009];
+
+interface Source {
+  meta: Dataset;
+  dataset: Dataset;
+  /** The transfer syntax the source is in; undefined for JSON/XML that does not say. */
+  transferSyntax: TransferSyntax | undefined;
+}
+
+/** JSON and XML carry no File Meta (PS3.18 §F.2, PS3.19 §A.1), but a document may hold group 0002 anyway (dcm2json +m). */
+function splitMeta(ds: Dataset): Source {
+  const meta = new Dataset();
+  for (const el of [...ds]) {
+    if (el.tag >>> 16 === 0x0002) {
+      meta.add(el);
+      ds.delete(el.tag);
+    }
+  }
+  const ts = meta.string(0x00020010);
+  return { meta, dataset: ds, transferSyntax: ts ? transferSyntaxOrDefault(ts) : undefined };
+}
+
+async function readSource(path: string): Promise<Source> {
+  const format = formatOf(path);
+  if (format === 'dicom') {
+    const f = await readDicomFile(path);
+    return { meta: f.meta, dataset: f.dataset, transferSyntax: f.transferSyntax };
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return splitMeta(format === 'json' ? fromJson(text) : fromXml(text));
+}
+
+function targetSyntax(option: string | undefined, source: Source): TransferSyntax {
+  if (option !== undefined) {
+    const ts = findTransferSyntax(option);
+    if (!ts)
+      throw new UsageError(
+        `unknown transfer syntax "${option}" (give a UID or a keyword such as ExplicitVRLittleEndian)`,
+      );
+    return ts;
+  }
+  if (source.transferSyntax) return source.transferSyntax;
+  if (source.dataset.get(0x7fe00010)?.encapsulated) {
+    throw new UsageError(
+      'the input holds encapsulated (compressed) Pixel Data but does not say its transfer syntax: name it with --transfer-syntax',
+    );
+  }
+  return ExplicitVRLittleEndian;
+}
+
+/** Whether writing in `target` needs the Pixel Data re-encoded: an encapsulated syntax on either side, and a change. */
+export function needsTranscoding(
+  source: TransferSyntax | undefined,
+  target: TransferSyntax,
+  dataset: Dataset,
+): boolean {
+  if (!PIXEL_DATA_TAGS.some((t) => dataset.has(t))) return false;
+  const encapsulatedNow = !!dataset.get(0x7fe00010)?.encapsulated;
+  const from = source ?? (encapsulatedNow ? undefined : ExplicitVRLittleEndian);
+  if (from === undefined) return target.encapsulated === false;
+  return from.uid !== target.uid && (from.encapsulated || target.encapsulated);
+}
+
+function writeTextAtomic(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+export interface ConvertOptions {
+  transferSyntax?: string;
+  bulkUri?: string;
+  bulkThreshold: number;
+  indent: number;
+}
+
+export async function convert(input: string, output: string, o: ConvertOptions): Promise<void> {
+  const source = await readSource(input);
+  const outFormat = formatOf(output);
+  const bulk =
+    o.bulkUri === undefined
+      ? {}
+      : { bulkDataUri: bulkUriNamer(o.bulkUri), bulkDataThreshold: o.bulkThreshold };
+  if (outFormat === 'json') {
+    if (o.transferSyntax !== undefined)
+      throw new UsageError('--transfer-syntax applies to DICOM output only');
+    writeTextAtomic(output, stringifyDicomJson(toJson(source.dataset, bulk), o.indent) + '\n');
+    return;
+  }
+  if (outFormat === 'xml') {
+    if (o.transferSyntax !== undefined)
+      throw new UsageError('--transfer-syntax applies to DICOM output only');
+    writeTextAtomic(output, toXml(source.dataset, bulk));
+    return;
+  }
+  const target = targetSyntax(o.transferSyntax, source);
+  let file: DicomFile = {
+    meta: source.meta,
+    dataset: source.dataset,
+    transferSyntax: source.transferSyntax ?? target,
+    format: 'part10',
+    warnings: [],
+    stopped: false,
+  };
+  if (needsTranscoding(source.transferSyntax, target, source.dataset)) {
+    if (!transcoder)
+      throw new UsageError('transcoding compressed pixel data needs @dicomkit/imaging (not available yet)');
+    file = await transcoder(file, target.uid);
+  }
+  await writeDicomFile(output, { meta: file.meta, dataset: file.dataset }, { transferSyntax: target.uid });
+}
+
+export function registerConvert(program: Command): void {
+  program
+    .command('convert')
+    .description(
+      'convert between DICOM, DICOM JSON (.json) and Native DICOM Model XML (.xml), or change the transfer syntax',
+    )
+    .argument('<in>', 'input: .json, .xml, or a DICOM file')
+    .argument('<out>', 'output: .json, .xml, or a DICOM file')
+    .option(
+      '-t, --transfer-syntax <uid>',
+      'transfer syntax of DICOM output (UID or keyword); default: that of the input',
+    )
+    .option(
+      '--bulk-uri <prefix>',
+      'JSON/XML output: values of --bulk-threshold bytes or more as BulkDataURIs under this prefix',
+    )
+    .option(
+      '--bulk-threshold <bytes>',
+      'smallest value written as a BulkDataURI',
+      intOption('--bulk-threshold'),
+      1024,
+    )
+    .option('--indent <n>', 'JSON output: spaces per indentation level', intOption('--indent'), 2)
+    .action(async (input: string, output: string, o: ConvertOptions) => {
+      try {
+        await convert(input, output, o);
+      } catch (e) {
+        reportAndExit(e, input);
+      }
+    });
+}
