@@ -4,6 +4,9 @@
  */
 import { Command } from 'commander';
 import { registerDump } from './commands/dump.js';
+import { registerEcho } from './commands/echo.js';
+import { registerSend } from './commands/send.js';
+import { registerReceive } from './commands/receive.js';
 import { reportAndExit } from './errors.js';
 
 export function buildProgram(): Command {
@@ -15,6 +18,9 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ outputError: (str, write) => write(str) });
   registerDump(program);
+  registerEcho(program);
+  registerSend(program);
+  registerReceive(program);
   return program;
 }
 
