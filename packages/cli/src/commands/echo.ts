@@ -36,6 +36,7 @@ export function registerEcho(program: Command): void {
       dimseTimeoutMs: ms,
       tls: tlsClientOptions(o),
       log: cliLogger(!!o.verbose),
+      artimMs: 5000,
     });
     const status = await echo(a);
     await a.release();

@@ -91,6 +91,7 @@ export function registerSend(program: Command): void {
           maxPduLength: Number(o.maxPdu),
           tls: tlsClientOptions(o),
           log: cliLogger(!!o.verbose),
+      artimMs: 5000,
         });
       } catch (e) {
         bar?.stop();

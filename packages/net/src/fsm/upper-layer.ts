@@ -334,6 +334,8 @@ export class UpperLayer {
             : { type: 'A-ABORT', source: AbortSource.ServiceProvider, reason: event === 'Evt19' ? ((payload as { abortReason: number }).abortReason ?? 0) : AbortReason.UnexpectedPdu };
         this.send(abort);
         this.startArtim();
+        // Half-close after the A-ABORT: a peer that is reading closes at once; ARTIM covers one that is not.
+        if (event === 'Evt15' && !this.socket.destroyed) this.socket.end();
         this.reportAbort({ by: 'local', source: abort.source, reason: abort.reason, message: event === 'Evt15' ? 'aborted by the local user' : `${event} in ${this.state}: ${describePayload(payload)}` });
         return;
       }

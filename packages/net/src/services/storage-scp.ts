@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { storageSopClasses, TRANSFER_SYNTAXES } from '@dicomkit/core';
+import { storageSopClasses, uidsOfType, TRANSFER_SYNTAXES } from '@dicomkit/core';
 import type { Association, DimseMessage } from '../association.js';
 import type { AcceptedContext } from '../negotiation.js';
 import { CommandField, type Command } from '../dimse/command.js';
@@ -98,9 +98,10 @@ export class StorageScp implements ServiceProvider {
 
 
 
-/** Every storage SOP class in the dictionary. */
+/** Every storage SOP class in the dictionary, retired ones included (old modalities still send them). */
 export function allStorageSopClasses(): string[] {
-  return storageSopClasses().map((e) => e.uid);
+  const retired = uidsOfType('SOP Class').filter((e) => e.retired && /Storage( - For (Presentation|Processing))?( \(Retired\))?$/.test(e.name) && !/Commitment/.test(e.name));
+  return [...new Set([...storageSopClasses(), ...retired].map((e) => e.uid))];
 }
 
 /** Every transfer syntax we know, uncompressed first (an SCP that stores bytes as they come accepts all). */
