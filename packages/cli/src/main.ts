@@ -7,6 +7,9 @@ import { registerDump } from './commands/dump.js';
 import { registerJson } from './commands/json.js';
 import { registerXml } from './commands/xml.js';
 import { registerConvert } from './commands/convert.js';
+import { registerEcho } from './commands/echo.js';
+import { registerSend } from './commands/send.js';
+import { registerReceive } from './commands/receive.js';
 import { reportAndExit } from './errors.js';
 
 export function buildProgram(): Command {
@@ -21,6 +24,9 @@ export function buildProgram(): Command {
   registerJson(program);
   registerXml(program);
   registerConvert(program);
+  registerEcho(program);
+  registerSend(program);
+  registerReceive(program);
   return program;
 }
 

@@ -19,7 +19,14 @@ export type DicomErrorCode =
   | 'INVALID_JSON'
   | 'INVALID_XML'
   | 'STOPPED' // parsing was stopped on request (not an error to a caller that asked for it)
-  | 'IO_ERROR';
+  | 'IO_ERROR'
+  // Networking (@dicomkit/net): PS3.8 Upper Layer and PS3.7 DIMSE
+  | 'PDU_INVALID' // a PDU or item that cannot be decoded, or longer than the negotiated maximum
+  | 'ASSOCIATION_REJECTED' // A-ASSOCIATE-RJ received
+  | 'ASSOCIATION_ABORTED' // A-ABORT / A-P-ABORT, or the transport closed
+  | 'DIMSE_ERROR' // a DIMSE message that cannot be used, or a failure status where one was not expected
+  | 'TIMEOUT' // connect, ARTIM, DIMSE or idle timeout
+  | 'CANCELLED'; // an AbortSignal fired
 
 export interface DicomErrorDetails {
   /** Byte offset in the input (file offset for files) where the problem was found. */

@@ -1,0 +1,137 @@
+/**
+ * `dicomkit send <files|dirs...> --to AET@host:port`: C-STORE files over one association (more only when the
+ * files need more than 128 presentation contexts). Each file's own transfer syntax is proposed, plus
+ * uncompressed fallbacks for uncompressed files.
+ */
+import type { Command } from 'commander';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { SingleBar, Presets } from 'cli-progress';
+import { isDicomError } from '@dicomkit/core';
+import { Association, contextsFor, describeStatus, readPart10Info, statusCategory, storeFile, type Part10Info } from '@dicomkit/net';
+import { checkAeTitle, cliLogger, parsePeer, tlsClientOptions, withTls, type TlsCliOptions } from '../net/address.js';
+import { UsageError } from '../errors.js';
+
+interface SendOptions extends TlsCliOptions {
+  to: string;
+  aet: string;
+  timeout: string;
+  maxPdu: string;
+  verbose?: boolean;
+}
+
+/** Every file under the given paths (folders recursively, hidden files skipped), in a stable order. */
+export function collectFiles(paths: string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string): void => {
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      for (const name of readdirSync(p).sort()) if (!name.startsWith('.')) walk(join(p, name));
+    } else if (st.isFile()) out.push(p);
+  };
+  for (const p of paths) walk(p);
+  return out;
+}
+
+export function registerSend(program: Command): void {
+  withTls(
+    program
+      .command('send')
+      .description('send DICOM files to a storage SCP (C-STORE)')
+      .argument('<paths...>', 'files or folders (recursively)')
+      .requiredOption('--to <peer>', 'the storage SCP as AET@host:port')
+      .option('--aet <title>', 'our (calling) AE title', 'DICOMKIT')
+      .option('--timeout <seconds>', 'connect and response timeout', '60')
+      .option('--max-pdu <bytes>', 'the maximum PDU length we receive', '262144')
+      .option('-v, --verbose', 'log each file and the association'),
+  ).action(async (paths: string[], o: SendOptions) => {
+    const peer = parsePeer(o.to);
+    const ms = Number(o.timeout) * 1000;
+    if (!(ms > 0)) throw new UsageError(`--timeout ${o.timeout} is not a positive number`);
+    const files = collectFiles(paths);
+    if (files.length === 0) throw new UsageError('no files to send');
+    let sent = 0;
+    let failed = 0;
+    let warnings = 0;
+    const problems: string[] = [];
+    const infos: { path: string; info: Part10Info }[] = [];
+    for (const path of files) {
+      try {
+        infos.push({ path, info: readPart10Info(path) });
+      } catch (e) {
+        failed++;
+        problems.push(`${path}: ${isDicomError(e) ? e.describe() : (e as Error).message}`);
+      }
+    }
+    // Batches whose presentation contexts fit in one association (at most 128).
+    const batches: { path: string; info: Part10Info }[][] = [];
+    let batch: { path: string; info: Part10Info }[] = [];
+    for (const f of infos) {
+      if (contextsFor([...batch, f].map((x) => x.info)).length > 128) {
+        batches.push(batch);
+        batch = [];
+      }
+      batch.push(f);
+    }
+    if (batch.length) batches.push(batch);
+    const bar = process.stderr.isTTY && !o.verbose ? new SingleBar({ format: 'send [{bar}] {value}/{total} files | {rate} files/s', hideCursor: true }, Presets.shades_classic) : undefined;
+    bar?.start(files.length, failed, { rate: '0' });
+    const start = Date.now();
+    for (const b of batches) {
+      let a: Association;
+      try {
+        a = await Association.connect({
+          host: peer.host,
+          port: peer.port,
+          calledAeTitle: peer.aeTitle,
+          callingAeTitle: checkAeTitle(o.aet),
+          contexts: contextsFor(b.map((x) => x.info)),
+          connectTimeoutMs: ms,
+          dimseTimeoutMs: ms,
+          maxPduLength: Number(o.maxPdu),
+          tls: tlsClientOptions(o),
+          log: cliLogger(!!o.verbose),
+      artimMs: 5000,
+        });
+      } catch (e) {
+        bar?.stop();
+        throw e;
+      }
+      for (let i = 0; i < b.length; i++) {
+        const { path, info } = b[i]!;
+        try {
+          const r = await storeFile(a, path, info);
+          const cat = statusCategory(r.status);
+          if (cat === 'success') sent++;
+          else if (cat === 'warning') {
+            sent++;
+            warnings++;
+            problems.push(`${path}: ${describeStatus(r.status)}${r.errorComment ? ` (${r.errorComment})` : ''}`);
+          } else {
+            failed++;
+            problems.push(`${path}: ${describeStatus(r.status)}${r.errorComment ? ` (${r.errorComment})` : ''}`);
+          }
+          if (o.verbose) process.stderr.write(`${path}: ${describeStatus(r.status)} in ${r.transferSyntaxUid}\n`);
+        } catch (e) {
+          failed++;
+          problems.push(`${path}: ${isDicomError(e) ? e.describe() : (e as Error).message}`);
+          if (!a.isEstablished) {
+            const left = b.length - i - 1;
+            if (left > 0) {
+              failed += left;
+              problems.push(`${left} file(s) not sent: the association ended`);
+            }
+            break;
+          }
+        }
+        bar?.update(sent + failed, { rate: ((sent + failed) / Math.max(0.001, (Date.now() - start) / 1000)).toFixed(1) });
+      }
+      if (a.isEstablished) await a.release();
+    }
+    bar?.stop();
+    const secs = (Date.now() - start) / 1000;
+    for (const p of problems) process.stderr.write(`${p}\n`);
+    process.stdout.write(`sent ${sent}, failed ${failed}, warnings ${warnings} (${files.length} files, ${secs.toFixed(2)} s)\n`);
+    if (failed > 0) process.exitCode = 1;
+  });
+}
