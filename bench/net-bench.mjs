@@ -1,104 +1,160 @@
-#!/usr/bin/env node
-// C-STORE throughput: the 500-slice CT series of ../shared/bench/gen-data.py over loopback, one association
-// (and 4 in parallel), dcmtk and dicomkit in every pairing. Runs itself inside `unshare --net` (dcmtk's servers
-// bind every interface). Usage: node bench/net-bench.mjs [--root /tmp/bench-data] [--runs 3]
-// Prints a Markdown table (medians of the runs) for bench/README.md.
+// C-STORE benchmark, side by side in one run (issue: network): the 500-slice CT series from
+// ../shared/bench/gen-data.py over one association, with dcmtk's storescu/storescp (TCP_NODELAY=1), dicomkit's
+// send/receive and dcmjs-dimse; 4 associations in parallel; raw loopback TCP as the floor.
+// Everything runs in a private network namespace (unshare --net) on loopback.
+//
+//   /usr/bin/python3 ../shared/bench/gen-data.py --root /tmp/bench-data
+//   (cd bench && npm install) && npm run build && node bench/net-bench.mjs [--data /tmp/bench-data] [--rounds 3]
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { connect } from 'node:net';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const args = process.argv.slice(2);
-const opt = (k, d) => (args.includes(k) ? args[args.indexOf(k) + 1] : d);
-const root = opt('--root', '/tmp/bench-data');
-const runs = Number(opt('--runs', '3'));
-const self = fileURLToPath(import.meta.url);
-const CLI = resolve(self, '../../packages/cli/dist/src/main.js');
+const here = dirname(fileURLToPath(import.meta.url));
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : dflt;
+};
+const data = arg('--data', '/tmp/bench-data');
+const rounds = Number(arg('--rounds', '3'));
 
-if (!process.env.DICOMKIT_NETNS) {
-  if (!existsSync(join(root, 'ct'))) {
-    console.error(`no ${root}/ct: run /usr/bin/python3 ../shared/bench/gen-data.py --root ${root}`);
-    process.exit(1);
-  }
-  const r = spawnSync('unshare', ['--net', 'sh', '-c', `ip link set lo up && exec "${process.execPath}" "${self}" ${args.map((a) => `'${a}'`).join(' ')}`], { stdio: 'inherit', env: { ...process.env, DICOMKIT_NETNS: '1' } });
+if (!process.env.DICOMKIT_BENCH_NS) {
+  // Re-run inside a private network namespace whose only interface is loopback.
+  const r = spawnSync('unshare', ['--net', 'sh', '-c', `ip link set lo up && exec "${process.execPath}" "${fileURLToPath(import.meta.url)}" ${process.argv.slice(2).map((a) => `"${a}"`).join(' ')}`], {
+    stdio: 'inherit',
+    env: { ...process.env, DICOMKIT_BENCH_NS: '1' },
+  });
   process.exit(r.status ?? 1);
 }
 
-const ctDir = join(root, 'ct');
-const files = readdirSync(ctDir).filter((f) => !f.startsWith('.')).sort().map((f) => join(ctDir, f));
+const cli = join(here, '../packages/cli/dist/src/main.js');
+const list = join(data, 'lists/ct.list');
+const files = readFileSync(list, 'utf8').split('\n').filter(Boolean);
+const totalBytes = files.reduce((n, f) => n + statSync(f).size, 0);
+const work = mkdtempSync(join(tmpdir(), 'dicomkit-netbench-'));
 const env = { ...process.env, TCP_NODELAY: '1' };
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function waitPort(port) {
-  for (let i = 0; i < 200; i++) {
+// Four lists of a quarter of the files each, for the parallel runs.
+const quarters = [0, 1, 2, 3].map((q) => {
+  const p = join(work, `q${q}.list`);
+  writeFileSync(p, files.filter((_, i) => i % 4 === q).join('\n') + '\n');
+  return p;
+});
+const filesOf = (l) => readFileSync(l, 'utf8').split('\n').filter(Boolean);
+
+let port = 12000;
+async function server(kind) {
+  port++;
+  const out = join(work, `out-${port}`);
+  mkdirSync(out);
+  const p =
+    kind === 'dcmtk'
+      ? spawn('storescp', ['+xa', '-aet', 'STORESCP', '-od', out, '-pm', '+B', String(port)], { env, stdio: 'ignore' })
+      : spawn(process.execPath, [cli, 'receive', '--listen', `127.0.0.1:${port}`, '--aet', 'STORESCP', '--out', out, ...(kind === 'dicomkit-nofsync' ? ['--no-fsync'] : [])], { env, stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    await sleep(50);
     const ok = await new Promise((r) => {
       const s = connect(port, '127.0.0.1', () => (s.destroy(), r(true)));
       s.on('error', () => r(false));
     });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 25));
+    if (ok) break;
   }
-  throw new Error(`port ${port}`);
+  return { port, out, stop: () => p.kill('SIGTERM') };
 }
 
-function startServer(kind, port, out, extra = []) {
-  const c =
-    kind === 'dcmtk'
-      ? spawn('storescp', ['-aet', 'SCP', '-od', out, String(port)], { env, stdio: 'ignore' })
-      : spawn(process.execPath, [CLI, 'receive', '--listen', String(port), '--aet', 'SCP', '--out', out, ...extra], { stdio: 'ignore' });
-  return c;
-}
-
-function client(kind, port, list) {
-  return new Promise((res, rej) => {
-    const c =
-      kind === 'dcmtk'
-        ? spawn('storescu', ['-aec', 'SCP', '127.0.0.1', String(port), ...list], { env, stdio: 'ignore' })
-        : spawn(process.execPath, [CLI, 'send', ...list, '--to', `SCP@127.0.0.1:${port}`], { stdio: 'ignore' });
-    c.on('exit', (code) => (code === 0 ? res() : rej(new Error(`${kind} client exit ${code}`))));
+function client(kind, port, lst) {
+  const args = {
+    dcmtk: ['storescu', ['-aec', 'STORESCP', '+f', '127.0.0.1', String(port), ...filesOf(lst)]],
+    dicomkit: [process.execPath, [cli, 'send', '--to', `STORESCP@127.0.0.1:${port}`, ...filesOf(lst)]],
+    'dcmjs-dimse': [process.execPath, [join(here, 'dcmjs-dimse-send.cjs'), String(port), lst]],
+  }[kind];
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const p = spawn(args[0], args[1], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d) => (err += d));
+    p.on('exit', (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - t0) / 1e6) : reject(new Error(`${kind} exited ${code}: ${err.slice(0, 300)}`))));
   });
 }
 
-let port = 13000;
-async function scenario(sender, receiver, parallel, extra = []) {
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const out = mkdtempSync(join(tmpdir(), 'nb-'));
-    const p = port++;
-    const srv = startServer(receiver, p, out, extra);
-    await waitPort(p);
-    const parts = Array.from({ length: parallel }, (_, k) => files.filter((_, j) => j % parallel === k));
-    const t0 = performance.now();
-    await Promise.all(parts.map((l) => client(sender, p, l)));
-    const ms = performance.now() - t0;
-    const got = readdirSync(out).length;
-    srv.kill('SIGTERM');
-    await new Promise((r) => srv.once('exit', r));
-    rmSync(out, { recursive: true, force: true });
-    if (got !== files.length) throw new Error(`${sender}→${receiver}: ${got}/${files.length} files`);
-    times.push(ms);
+async function scenario(scu, scp, parallel = 1) {
+  const ms = [];
+  for (let r = 0; r < rounds; r++) {
+    const s = await server(scp);
+    try {
+      const t0 = process.hrtime.bigint();
+      if (parallel === 1) await client(scu, s.port, list);
+      else await Promise.all(quarters.map((q) => client(scu, s.port, q)));
+      ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    } finally {
+      s.stop();
+      await sleep(200);
+      rmSync(s.out, { recursive: true, force: true });
+    }
   }
-  times.sort((a, b) => a - b);
-  const med = times[Math.floor(times.length / 2)];
-  return { med, ips: (files.length / med) * 1000 };
+  return median(ms);
+}
+
+async function rawTcp() {
+  // The floor: the same bytes pushed through one loopback TCP connection by Node, 256 KiB writes.
+  const chunk = Buffer.alloc(256 * 1024, 1);
+  const ms = [];
+  for (let r = 0; r < rounds; r++) {
+    await new Promise((resolve) => {
+      let got = 0;
+      let t0;
+      const srv = createServer((s) => {
+        s.on('data', (d) => {
+          got += d.length;
+          if (got >= totalBytes) {
+            ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
+            s.destroy();
+            srv.close(resolve);
+          }
+        });
+      }).listen(0, '127.0.0.1', () => {
+        const c = connect(srv.address().port, '127.0.0.1', () => {
+          t0 = process.hrtime.bigint();
+          let sent = 0;
+          const pump = () => {
+            while (sent < totalBytes) {
+              sent += chunk.length;
+              if (!c.write(chunk)) return c.once('drain', pump);
+            }
+            c.end();
+          };
+          pump();
+        });
+        c.setNoDelay(true);
+        c.on('error', () => {}); // the reader closes once it has every byte
+      });
+    });
+  }
+  return median(ms);
 }
 
 const rows = [];
-const add = async (label, ...a) => {
-  const r = await scenario(...a);
-  rows.push([label, r]);
-  console.error(`${label}: ${r.ips.toFixed(0)} images/s (median ${r.med.toFixed(0)} ms)`);
+const add = (name, ms) => {
+  rows.push({ name, ms, ips: (files.length / ms) * 1000 });
+  process.stderr.write(`${name}: ${((files.length / ms) * 1000).toFixed(0)} images/s\n`);
 };
-await add('storescu → storescp (TCP_NODELAY=1)', 'dcmtk', 'dcmtk', 1);
-await add('dicomkit send → storescp', 'ours', 'dcmtk', 1);
-await add('storescu → dicomkit receive (fsync)', 'dcmtk', 'ours', 1);
-await add('storescu → dicomkit receive --no-fsync', 'dcmtk', 'ours', 1, ['--no-fsync']);
-await add('dicomkit → dicomkit (fsync)', 'ours', 'ours', 1);
-await add('dicomkit → dicomkit --no-fsync', 'ours', 'ours', 1, ['--no-fsync']);
-await add('4 × storescu → storescp', 'dcmtk', 'dcmtk', 4);
-await add('4 × dicomkit → dicomkit --no-fsync', 'ours', 'ours', 4, ['--no-fsync']);
-const base = rows[0][1].ips;
-console.log(`| scenario (${files.length} CT slices, median of ${runs}) | images/s | ms | vs dcmtk→dcmtk |`);
-console.log('|---|---:|---:|---:|');
-for (const [l, r] of rows) console.log(`| ${l} | ${r.ips.toFixed(0)} | ${r.med.toFixed(0)} | ${(r.ips / base).toFixed(2)}× |`);
+add('storescu → storescp', await scenario('dcmtk', 'dcmtk'));
+add('dicomkit send → storescp', await scenario('dicomkit', 'dcmtk'));
+add('storescu → dicomkit receive', await scenario('dcmtk', 'dicomkit'));
+add('storescu → dicomkit receive --no-fsync', await scenario('dcmtk', 'dicomkit-nofsync'));
+add('dicomkit send → dicomkit receive', await scenario('dicomkit', 'dicomkit'));
+add('dicomkit send → dicomkit receive --no-fsync', await scenario('dicomkit', 'dicomkit-nofsync'));
+add('dcmjs-dimse → storescp', await scenario('dcmjs-dimse', 'dcmtk'));
+add('4 × storescu → storescp', await scenario('dcmtk', 'dcmtk', 4));
+add('4 × dicomkit send → dicomkit receive', await scenario('dicomkit', 'dicomkit', 4));
+add('raw loopback TCP (Node), same bytes', await rawTcp());
+rmSync(work, { recursive: true, force: true });
+
+const base = rows[0].ips;
+console.log(`| scenario (${files.length} CT images, ${(totalBytes / 1e6).toFixed(0)} MB) | images/s | MB/s | × storescu→storescp |\n|---|---|---|---|`);
+for (const r of rows) console.log(`| ${r.name} | ${r.ips.toFixed(0)} | ${((totalBytes / 1e6 / r.ms) * 1000).toFixed(0)} | ${(r.ips / base).toFixed(2)} |`);
+console.log(`\n${new Date().toISOString()}, node ${process.version}, ${rounds} rounds, medians of the client's wall time (process start included), TCP_NODELAY=1 for dcmtk. dicomkit receive fsyncs each file before renaming it unless --no-fsync; storescp does not fsync.`);
