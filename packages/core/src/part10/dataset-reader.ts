@@ -256,11 +256,18 @@ export class DatasetReader {
         length = this.u32(this.pos + 8);
         header = 12;
       } else {
-        // Not a VR at all: an implicit VR element inside explicit VR data (seen in real files).
-        this.warn('IMPLICIT_IN_EXPLICIT', 'an element without a VR in explicit VR data, read as implicit VR', tag, start);
         vr = this.implicitVR(tag, ds);
-        length = this.u32(p + 4);
         header = 8;
+        const implicitLength = this.u32(p + 4);
+        if (implicitLength === UNDEFINED_LENGTH || implicitLength <= this.size - (start + 8)) {
+          // Not a VR at all: an implicit VR element inside explicit VR data (seen in real files).
+          this.warn('IMPLICIT_IN_EXPLICIT', 'an element without a VR in explicit VR data, read as implicit VR', tag, start);
+          length = implicitLength;
+        } else {
+          // Bytes that are no VR (e.g. two spaces) followed by a 2-byte length, as dcmtk reads them.
+          this.warn('VR_MISMATCH', `non-standard VR bytes ${b0.toString(16).padStart(2, '0')} ${b1.toString(16).padStart(2, '0')}: read with a 2-byte length as ${vr}`, tag, start);
+          length = this.u16(p + 6);
+        }
       }
     } else {
       vr = this.implicitVR(tag, ds);
@@ -309,7 +316,8 @@ export class DatasetReader {
     if (length & 1 && vr !== 'SQ' && vr !== 'UN') this.warn('ODD_LENGTH', `odd value length ${length}`, tag, start);
 
     if (vr === 'UN' && this.explicit) {
-      const dictVR = isPrivateTag(tag) ? undefined : lookupTag(tag)?.vrs[0];
+      // A Private Creator is LO whatever its header says (PS3.5 §7.8.1).
+      const dictVR = isPrivateCreator(tag) ? 'LO' : isPrivateTag(tag) ? undefined : lookupTag(tag)?.vrs[0];
       if (dictVR && dictVR !== 'UN') {
         // The value of UN is encoded as Implicit VR Little Endian (§6.2.2): re-read it with the dictionary VR.
         if (dictVR === 'SQ') {
@@ -387,8 +395,13 @@ export class DatasetReader {
         item.undefinedLength = true;
         this.readElements(item, -1, depth);
       } else {
-        const itemEnd = this.base + this.pos + itemLength;
-        if (itemEnd > this.size || (end >= 0 && itemEnd > end)) this.fail('VALUE_TOO_LONG', `an item of ${itemLength} bytes is longer than its sequence or the input`, seqTag);
+        let itemEnd = this.base + this.pos + itemLength;
+        const limit = end >= 0 ? Math.min(end, this.size) : this.size;
+        if (itemEnd > limit) {
+          // dcmtk and pydicom read such items up to the end of their sequence (or of the input).
+          this.warn('VALUE_TOO_LONG', `an item of ${itemLength} bytes runs ${itemEnd - limit} bytes past the end of its sequence or the input; read up to there`, seqTag);
+          itemEnd = limit;
+        }
         this.readElements(item, itemEnd, depth);
       }
       this.path.length -= 2;
