@@ -60,8 +60,7 @@ const STRICT_CODE: Partial<Record<DicomWarning['code'], DicomErrorCode>> = {
   ODD_LENGTH: 'INVALID_LENGTH',
   VR_MISMATCH: 'INVALID_VR',
   IMPLICIT_IN_EXPLICIT: 'INVALID_VR',
-  GROUP_LENGTH: 'INVALID_FILE_META',
-  UN_REREAD: 'INVALID_VR',
+  GROUP_LENGTH: 'INVALID_LENGTH',
   TRAILING_BYTES: 'TRUNCATED',
   PADDING: 'INVALID_VALUE',
 };
@@ -124,7 +123,8 @@ export class DatasetReader {
   }
 
   private warn(code: DicomWarning['code'], message: string, tag?: Tag, offset = this.offset): void {
-    if (this.strict) this.fail(STRICT_CODE[code] ?? (code as DicomErrorCode), message, tag, offset);
+    // A UN re-read with its dictionary VR is what the standard asks for (§6.2.2): noted, never fatal.
+    if (this.strict && code !== 'UN_REREAD') this.fail(STRICT_CODE[code] ?? (code as DicomErrorCode), message, tag, offset);
     if (this.warnings.length < 1000) this.warnings.push({ code, message, offset, tagPath: this.tagPath(tag) });
   }
 
@@ -170,14 +170,19 @@ export class DatasetReader {
    */
   readElements(ds: Dataset, end: number, depth: number, stopTop?: (tag: Tag) => boolean): void {
     const inItem = depth > 0 && end < 0;
+    // A Group Length (gggg,0000) read here, and where its group should end (PS3.5 §7.2); checked when the group ends.
+    let lengthGroup = -1;
+    let groupEnd = 0;
     for (;;) {
       const abs = this.base + this.pos;
       if (end >= 0 && abs >= end) {
         if (abs > end) this.fail('VALUE_TOO_LONG', `an element runs ${abs - end} bytes past the end of its item`);
+        if (lengthGroup >= 0) this.checkGroupLength(lengthGroup, groupEnd, abs);
         return;
       }
       if (abs >= this.size) {
         if (inItem) this.warn('INVALID_ITEM', 'the input ended inside an item of undefined length (no Item Delimitation Item)');
+        if (lengthGroup >= 0) this.checkGroupLength(lengthGroup, groupEnd, abs);
         return;
       }
       if (!this.ensure(8)) {
@@ -201,11 +206,31 @@ export class DatasetReader {
         }
         this.fail('INVALID_ITEM', `unexpected ${tag === ItemTag ? 'Item' : 'Sequence Delimitation Item'} in a dataset`, tag);
       }
+      if (lengthGroup >= 0 && tag >>> 16 !== lengthGroup) {
+        this.checkGroupLength(lengthGroup, groupEnd, abs);
+        lengthGroup = -1;
+      }
       if (depth === 0 && stopTop && stopTop(tag)) {
         this.stopped = true;
         return;
       }
       this.readElement(ds, tag, depth);
+      // The File Meta group length is checked by the Part 10 reader.
+      if ((tag & 0xffff) === 0 && tag !== 0x00020000) {
+        const raw = ds.get(tag)?.raw;
+        if (raw && raw.length === 4) {
+          lengthGroup = tag >>> 16;
+          const v = new DataView(raw.buffer, raw.byteOffset, 4).getUint32(0, this.le);
+          groupEnd = this.base + this.pos + v;
+        }
+      }
+    }
+  }
+
+  private checkGroupLength(group: number, expectedEnd: number, actualEnd: number): void {
+    if (expectedEnd !== actualEnd) {
+      const g = group.toString(16).toUpperCase().padStart(4, '0');
+      this.warn('GROUP_LENGTH', `group ${g} ends ${actualEnd - expectedEnd} bytes away from where its Group Length says`, undefined, actualEnd);
     }
   }
 
@@ -283,6 +308,7 @@ export class DatasetReader {
       if (vr === 'SQ' || vr === 'UN' || (!this.explicit && !PIXEL_TAGS.has(tag))) {
         // §6.2.2: UN of undefined length is a sequence encoded in Implicit VR Little Endian.
         const switchToImplicit = vr === 'UN';
+        if (switchToImplicit && this.explicit) this.warn('UN_REREAD', 'UN of undefined length read as a sequence in Implicit VR Little Endian (PS3.5 §6.2.2)', tag, start);
         el.vr = 'SQ';
         if (switchToImplicit && PIXEL_TAGS.has(tag)) {
           el.vr = 'OB';
@@ -320,6 +346,7 @@ export class DatasetReader {
       const dictVR = isPrivateCreator(tag) ? 'LO' : isPrivateTag(tag) ? undefined : lookupTag(tag)?.vrs[0];
       if (dictVR && dictVR !== 'UN') {
         // The value of UN is encoded as Implicit VR Little Endian (§6.2.2): re-read it with the dictionary VR.
+        this.warn('UN_REREAD', `UN re-read as ${dictVR}, the VR the dictionary gives ${formatTag(tag)}`, tag, start);
         if (dictVR === 'SQ') {
           const saved = { explicitVR: this.explicit, littleEndian: this.le };
           this.setState({ explicitVR: false, littleEndian: true });

@@ -161,6 +161,13 @@ export function readPart10(window: Window, size: number, options: ReadOptions = 
     }
   }
   dsReader.readElements(dataset, -1, 0, stopPredicate(options));
+  if (!ts.encapsulated && dataset.get(PixelDataTag)?.encapsulated) {
+    dsReader.warnings.push({
+      code: 'UNSUPPORTED_TRANSFER_SYNTAX',
+      message: `encapsulated Pixel Data in a native transfer syntax (${ts.uid}): the Transfer Syntax UID is wrong (PS3.5 §A.4)`,
+      tagPath: '(7FE0,0010)',
+    });
+  }
   const result: DicomFile = { meta, dataset, transferSyntax: ts, format, warnings: dsReader.warnings, stopped: dsReader.stopped };
   if (preamble) result.preamble = preamble;
   return result;
