@@ -361,6 +361,12 @@ export class DatasetReader {
       }
     }
 
+    if (vr === 'SQ' && !this.explicit && length > 0 && !this.startsWithItem()) {
+      // Implicit VR gave SQ from the dictionary, but the value holds no item: the writer used another VR.
+      this.warn('VR_MISMATCH', `${formatTag(tag)} is SQ in the dictionary but its value is not a sequence: read as UN`, tag, start);
+      vr = 'UN';
+      el.vr = 'UN';
+    }
     if (vr === 'SQ') {
       el.items = this.readItems(ds, tag, this.base + this.pos + length, depth + 1);
       ds.add(el);
@@ -426,7 +432,7 @@ export class DatasetReader {
         const limit = end >= 0 ? Math.min(end, this.size) : this.size;
         if (itemEnd > limit) {
           // dcmtk and pydicom read such items up to the end of their sequence (or of the input).
-          this.warn('VALUE_TOO_LONG', `an item of ${itemLength} bytes runs ${itemEnd - limit} bytes past the end of its sequence or the input; read up to there`, seqTag);
+          this.warn('VALUE_TOO_LONG', `an item of ${itemLength} bytes runs ${itemEnd - limit} bytes past the end of its sequence or the input; read up to there`);
           itemEnd = limit;
         }
         this.readElements(item, itemEnd, depth);
@@ -489,6 +495,13 @@ export class DatasetReader {
     }
     this.le = saved;
     return new EncapsulatedPixelData(bot, fragments);
+  }
+
+  /** Whether the next 4 bytes are an Item tag (FFFE,E000) or a Sequence Delimitation Item tag. */
+  private startsWithItem(): boolean {
+    if (!this.ensure(4)) return false;
+    const t = ((this.u16(this.pos) << 16) | this.u16(this.pos + 2)) >>> 0;
+    return t === ItemTag || t === SequenceDelimitationTag;
   }
 
   /** Skips `n` bytes. */

@@ -65,6 +65,17 @@ export function detectEncoding(b: Uint8Array, at: number): ReaderState {
   return { explicitVR: vrFromCode(b[at + 4]!, b[at + 5]!) !== undefined, littleEndian };
 }
 
+/**
+ * Whether the input starts with an explicit VR element the dictionary agrees with: then "DICM" at byte 128 with
+ * no File Meta group after it is a coincidence in the data (dcm4che's no_preamble_dicm_in_data), not a preamble.
+ */
+function startsWithElement(b: Uint8Array): boolean {
+  if (b.length < 8) return false;
+  const tag = ((b[0]! | (b[1]! << 8)) << 16) | (b[2]! | (b[3]! << 8));
+  const vr = vrFromCode(b[4]!, b[5]!);
+  return vr !== undefined && (lookupTag(tag >>> 0)?.vrs.includes(vr) ?? false);
+}
+
 /** Whether the element at the reader's position looks explicit: its VR bytes name a VR the dictionary allows. */
 function looksExplicit(reader: DatasetReader): boolean | undefined {
   const tag = reader.peekTag();
@@ -91,7 +102,7 @@ export function readPart10(window: Window, size: number, options: ReadOptions = 
   let at = 0;
   let format: DicomFile['format'] = 'no-meta';
   let preamble: Uint8Array | undefined;
-  if (hasDicm(b, 128)) {
+  if (hasDicm(b, 128) && !(b[132] !== 0x02 && startsWithElement(b))) {
     preamble = b.subarray(0, 128);
     at = 132;
     format = 'part10';
@@ -161,6 +172,9 @@ export function readPart10(window: Window, size: number, options: ReadOptions = 
     }
   }
   dsReader.readElements(dataset, -1, 0, stopPredicate(options));
+  if (format === 'no-meta' && dataset.size === 0 && !dsReader.stopped) {
+    throw new DicomError('NOT_DICOM', `no preamble, no File Meta and no data element could be read: not DICOM (${dsReader.warnings[0]?.message ?? 'empty'})`, { offset: 0 });
+  }
   if (!ts.encapsulated && dataset.get(PixelDataTag)?.encapsulated) {
     dsReader.warnings.push({
       code: 'UNSUPPORTED_TRANSFER_SYNTAX',
