@@ -158,6 +158,12 @@ export class DatasetReader {
     return ((this.u16(this.pos) << 16) | this.u16(this.pos + 2)) >>> 0;
   }
 
+  /** The two bytes after the tag, whatever they are. */
+  peekVRCode(): [number, number] | undefined {
+    if (!this.ensure(6)) return undefined;
+    return [this.buf[this.pos + 4]!, this.buf[this.pos + 5]!];
+  }
+
   /** The two bytes after the tag, as a VR if they name one. */
   peekVR(): VR | undefined {
     if (!this.ensure(6)) return undefined;
@@ -398,7 +404,8 @@ export class DatasetReader {
         return items;
       }
       if (!this.ensure(8)) {
-        if (end < 0 && depth === 1 && !this.strict) {
+        if (end < 0 && !this.strict) {
+          // The input ends inside sequences of undefined length: every level closes here, each with a warning.
           this.warn('INVALID_ITEM', 'the input ended inside a sequence of undefined length', seqTag);
           this.pos = this.size - this.base;
           return items;

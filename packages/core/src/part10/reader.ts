@@ -22,7 +22,7 @@ import { PixelDataTag, FloatPixelDataTag, DoubleFloatPixelDataTag, type Tag } fr
 export interface ReadOptions extends DatasetReadOptions {
   /** Inflate for deflated transfer syntaxes where Node's zlib is not available (browsers). */
   inflate?: Inflate;
-  /** Cap on the inflated size of a deflated dataset (default: 100× the compressed size + 64 MiB). */
+  /** Cap on the inflated size of a deflated dataset (default: 32× the compressed size + 8 MiB). */
   maxInflatedSize?: number;
   /** For input without File Meta: the transfer syntax to assume instead of detecting it. */
   transferSyntax?: string;
@@ -80,10 +80,12 @@ function startsWithElement(b: Uint8Array): boolean {
 function looksExplicit(reader: DatasetReader): boolean | undefined {
   const tag = reader.peekTag();
   if (tag < 0) return undefined;
-  const vr = reader.peekVR();
-  if (!vr) return false;
-  const e = lookupTag(tag);
-  return !e || e.vrs.length === 0 || e.vrs.includes(vr) || vr === 'UN';
+  // Two upper-case letters where the VR goes: explicit, even when the dictionary disagrees with that VR or does
+  // not know it (the element reader warns about those); anything else is a length: implicit.
+  const code = reader.peekVRCode();
+  if (!code) return undefined;
+  const [b0, b1] = code;
+  return b0 >= 0x41 && b0 <= 0x5a && b1 >= 0x41 && b1 <= 0x5a;
 }
 
 function stopPredicate(o: DatasetReadOptions): ((t: Tag) => boolean) | undefined {
