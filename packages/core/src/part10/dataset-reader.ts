@@ -79,13 +79,22 @@ export class DatasetReader {
   /** Tag path for messages: tags and item indexes of the enclosing sequences. */
   private readonly path: (Tag | number)[] = [];
   readonly warnings: DicomWarning[] = [];
+  // Where the top-level element being read started, and the state there: a streaming reader whose input ran out
+  // resumes from here once more has arrived (see resume()).
+  private cpOffset = 0;
+  private cpWarnings = 0;
+  private cpGroup = -1;
+  private cpGroupEnd = 0;
+  private cpExplicit = true;
+  private cpLe = true;
+  private resumeGroup = false;
   /** Set when reading stopped on request (stopBeforePixelData / stopAtTag). */
   stopped = false;
 
   constructor(
     window: Window,
     /** Total size of the source: nothing is read past it. */
-    private readonly size: number,
+    private size: number,
     state: ReaderState,
     private readonly options: DatasetReadOptions = {},
     private readonly refill?: Refill,
@@ -179,8 +188,21 @@ export class DatasetReader {
     // A Group Length (gggg,0000) read here, and where its group should end (PS3.5 §7.2); checked when the group ends.
     let lengthGroup = -1;
     let groupEnd = 0;
+    if (depth === 0 && this.resumeGroup) {
+      lengthGroup = this.cpGroup;
+      groupEnd = this.cpGroupEnd;
+      this.resumeGroup = false;
+    }
     for (;;) {
       const abs = this.base + this.pos;
+      if (depth === 0) {
+        this.cpOffset = abs;
+        this.cpWarnings = this.warnings.length;
+        this.cpGroup = lengthGroup;
+        this.cpGroupEnd = groupEnd;
+        this.cpExplicit = this.explicit;
+        this.cpLe = this.le;
+      }
       if (end >= 0 && abs >= end) {
         if (abs > end) this.fail('VALUE_TOO_LONG', `an element runs ${abs - end} bytes past the end of its item`);
         if (lengthGroup >= 0) this.checkGroupLength(lengthGroup, groupEnd, abs);
@@ -495,6 +517,8 @@ export class DatasetReader {
         fragments.push({ bytes: this.buf.subarray(this.pos, this.pos + len), offset: at, length: len });
       } else if (this.source) {
         fragments.push({ ref: { source: this.source, offset: this.base + this.pos, length: len }, offset: at, length: len });
+      } else if (this.ensure(len)) {
+        fragments.push({ bytes: this.buf.subarray(this.pos, this.pos + len), offset: at, length: len });
       } else {
         this.fail('TRUNCATED', 'the input ends inside a fragment', tag, at);
       }
@@ -509,6 +533,27 @@ export class DatasetReader {
     if (!this.ensure(4)) return false;
     const t = ((this.u16(this.pos) << 16) | this.u16(this.pos + 2)) >>> 0;
     return t === ItemTag || t === SequenceDelimitationTag;
+  }
+
+  /** The size of the source, once known (a stream that has ended). */
+  setSize(size: number): void {
+    this.size = size;
+  }
+
+  /**
+   * Goes back to the start of the top-level element that was being read when the input ran out (a refill threw),
+   * with the state and warnings as they were there; the next readElements(dataset, -1, 0) carries on from it.
+   */
+  resume(): void {
+    this.warnings.length = this.cpWarnings;
+    this.path.length = 0;
+    this.explicit = this.cpExplicit;
+    this.le = this.cpLe;
+    this.resumeGroup = true;
+    this.stopped = false;
+    this.buf = new Uint8Array(0);
+    this.base = this.cpOffset;
+    this.pos = 0;
   }
 
   /** Skips `n` bytes. */

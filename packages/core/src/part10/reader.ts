@@ -88,7 +88,7 @@ function looksExplicit(reader: DatasetReader): boolean | undefined {
   return b0 >= 0x41 && b0 <= 0x5a && b1 >= 0x41 && b1 <= 0x5a;
 }
 
-function stopPredicate(o: DatasetReadOptions): ((t: Tag) => boolean) | undefined {
+export function stopPredicate(o: DatasetReadOptions): ((t: Tag) => boolean) | undefined {
   const stopAt = o.stopAtTag;
   const px = o.stopBeforePixelData;
   if (stopAt === undefined && !px) return undefined;
@@ -100,6 +100,34 @@ function stopPredicate(o: DatasetReadOptions): ((t: Tag) => boolean) | undefined
  * (files); without it, the window is the whole source.
  */
 export function readPart10(window: Window, size: number, options: ReadOptions = {}, refill?: Refill, source?: ByteSource): DicomFile {
+  const header = readHeader(window, size, options, refill, source);
+  const dataset = new Dataset();
+  let dsReader = header.reader;
+  if (header.transferSyntax.deflated) {
+    const start = dsReader.offset;
+    const compressed = dsReader.take(size - start);
+    if (!compressed) throw new DicomError('TRUNCATED', 'cannot read the deflated dataset', { offset: start });
+    const cap = options.maxInflatedSize ?? defaultInflateCap(compressed.length);
+    const inflated = (options.inflate ?? defaultInflate)(compressed, cap);
+    dsReader = new DatasetReader({ bytes: inflated, base: 0 }, inflated.length, { explicitVR: true, littleEndian: true }, options, undefined, new MemorySource(inflated));
+    dsReader.warnings.push(...header.reader.warnings);
+  }
+  dsReader.readElements(dataset, -1, 0, stopPredicate(options));
+  return finishFile(header, dataset, dsReader);
+}
+
+/** What comes before the dataset: framing, File Meta, transfer syntax, and a reader at the dataset's first byte. */
+export interface Part10Header {
+  meta: Dataset;
+  transferSyntax: TransferSyntax;
+  format: DicomFile['format'];
+  preamble: Uint8Array | undefined;
+  /** Positioned at the first byte of the dataset, in its encoding (for deflate: at the compressed bytes). */
+  reader: DatasetReader;
+}
+
+/** Reads the preamble, "DICM" and File Meta, and settles the transfer syntax (checked against the data). */
+export function readHeader(window: Window, size: number, options: ReadOptions = {}, refill?: Refill, source?: ByteSource): Part10Header {
   const b = window.bytes;
   let at = 0;
   let format: DicomFile['format'] = 'no-meta';
@@ -147,17 +175,7 @@ export function readPart10(window: Window, size: number, options: ReadOptions = 
     if (meta.size > 0) reader.warnings.push({ code: 'INVALID_FILE_META', message: `no Transfer Syntax UID in the File Meta; detected ${ts.name}` });
   }
 
-  const dataset = new Dataset();
-  let dsReader = reader;
-  if (ts.deflated) {
-    const start = reader.offset;
-    const compressed = reader.take(size - start);
-    if (!compressed) throw new DicomError('TRUNCATED', 'cannot read the deflated dataset', { offset: start });
-    const cap = options.maxInflatedSize ?? defaultInflateCap(compressed.length);
-    const inflated = (options.inflate ?? defaultInflate)(compressed, cap);
-    dsReader = new DatasetReader({ bytes: inflated, base: 0 }, inflated.length, { explicitVR: true, littleEndian: true }, options, undefined, new MemorySource(inflated));
-    dsReader.warnings.push(...reader.warnings);
-  } else {
+  if (!ts.deflated) {
     reader.setState({ explicitVR: ts.explicitVR, littleEndian: ts.littleEndian });
     // Check the transfer syntax against the data: some files say explicit and are implicit, or the reverse.
     if (ts.littleEndian) {
@@ -173,7 +191,12 @@ export function readPart10(window: Window, size: number, options: ReadOptions = 
       }
     }
   }
-  dsReader.readElements(dataset, -1, 0, stopPredicate(options));
+  return { meta, transferSyntax: ts, format, preamble, reader };
+}
+
+/** The checks made once the dataset is read, and the result. */
+export function finishFile(header: Part10Header, dataset: Dataset, dsReader: DatasetReader): DicomFile {
+  const { meta, transferSyntax: ts, format, preamble } = header;
   if (format === 'no-meta' && dataset.size === 0 && !dsReader.stopped) {
     throw new DicomError('NOT_DICOM', `no preamble, no File Meta and no data element could be read: not DICOM (${dsReader.warnings[0]?.message ?? 'empty'})`, { offset: 0 });
   }
