@@ -247,6 +247,16 @@ export const ALLOWED: Allowed[] = [
     match: (d) => d.what === 'vr' && d.ours?.vr === 'UN' && isPrivateTagHex(d.ours.t) && sameRaw(d),
   },
   {
+    id: 'pydicom-iso2022-ir58-escape',
+    reason:
+      'pydicom 2.3.1 leaves the GB2312 designation ESC $ ) A (ISO 2022 IR 58) inside the decoded text. Escape ' +
+      'sequences switch character sets and are no characters of the value (PS3.5 §6.1.2.5.3, PS3.3 C.12.1.1.2).',
+    match: (d) =>
+      d.what === 'value' &&
+      !!d.theirs?.s?.some((x) => x.includes('\x1b$)A')) &&
+      JSON.stringify(normStrings(d.theirs.vr, d.theirs.s!.map((x) => x.split('\x1b$)A').join('')))) === JSON.stringify(normStrings(d.ours!.vr, d.ours!.s)),
+  },
+  {
     id: 'implicit-pixel-data-ow',
     reason:
       'PS3.5 §A.1 c): in Implicit VR Little Endian, Pixel Data (7FE0,0010) is OW whatever Bits Allocated; pydicom ' +

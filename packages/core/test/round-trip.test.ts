@@ -92,7 +92,8 @@ export function datasetDiffs(a: Dataset, b: Dataset, implicit: boolean, prefix =
     const sameBytes = digest(elementValueBytes(a, ea, true)).join() === digest(elementValueBytes(b, eb, true)).join();
     if (ea.vr !== eb.vr) {
       const dictionaryVRs = lookupTag(ea.tag)?.vrs ?? [];
-      const inferred = implicit && (eb.vr === 'UN' ? isPrivateTag(ea.tag) || dictionaryVRs.length === 0 : dictionaryVRs.includes(eb.vr));
+      // A private tag gets UN, or the VR of a private dictionary entry for its creator; a public one its dictionary VR.
+      const inferred = implicit && (isPrivateTag(ea.tag) || (eb.vr === 'UN' ? dictionaryVRs.length === 0 : dictionaryVRs.includes(eb.vr)));
       if (!inferred) diffs.push(`${path}: VR ${ea.vr} became ${eb.vr}`);
       else if (!sameBytes) diffs.push(`${path}: value bytes differ (VR ${ea.vr} read back as ${eb.vr})`);
       continue;
