@@ -66,7 +66,9 @@ test('the header of a 1 GiB multi-frame file is read without its Pixel Data, and
     const f = await readDicomFile(path);
     const ms = performance.now() - t0;
     const grew = process.memoryUsage().rss - rssBefore;
-    console.log(`# 1 GiB multi-frame: header read in ${ms.toFixed(1)} ms, RSS grew ${(grew / 2 ** 20).toFixed(1)} MiB`);
+    console.log(
+      `# 1 GiB multi-frame: header read in ${ms.toFixed(1)} ms, RSS grew ${(grew / 2 ** 20).toFixed(1)} MiB`,
+    );
     assert.ok(grew < 50 * 2 ** 20, `RSS grew ${grew} bytes`);
     assert.equal(f.dataset.number('NumberOfFrames'), FRAMES);
     const el = f.dataset.get('PixelData')!;
@@ -83,8 +85,14 @@ test('the header of a 1 GiB multi-frame file is read without its Pixel Data, and
     // A range of frames at once, and ranges outside the value refused with a typed error.
     const two = readBulkRange(el.bulk, 0, 2 * FRAME_SIZE);
     assert.equal(new DataView(two.buffer, two.byteOffset + FRAME_SIZE, 4).getUint32(0, true), 1001);
-    assert.throws(() => readBulkRange(el.bulk!, PIXELS - 10, 20), (e) => isDicomError(e, 'INVALID_VALUE'));
-    assert.throws(() => readBulkRange(el.bulk!, -1, 2), (e) => isDicomError(e, 'INVALID_VALUE'));
+    assert.throws(
+      () => readBulkRange(el.bulk!, PIXELS - 10, 20),
+      (e) => isDicomError(e, 'INVALID_VALUE'),
+    );
+    assert.throws(
+      () => readBulkRange(el.bulk!, -1, 2),
+      (e) => isDicomError(e, 'INVALID_VALUE'),
+    );
     // Stopping before the Pixel Data leaves it out altogether.
     const head = readDicomFileSync(path, { stopBeforePixelData: true });
     assert.equal(head.stopped, true);

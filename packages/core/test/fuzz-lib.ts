@@ -46,13 +46,24 @@ export function lengthSites(bytes: Uint8Array): LengthSite[] {
       else {
         // The VR as written (bytes 4–5), not as re-read: a UN re-read as US still has the long header.
         const code = String.fromCharCode(bytes[el.offset + 4] ?? 0, bytes[el.offset + 5] ?? 0);
-        sites.push(LONG_VRS.has(code) ? { pos: el.offset + 8, size: 4, le, start, explicit } : { pos: el.offset + 6, size: 2, le, start, explicit });
+        sites.push(
+          LONG_VRS.has(code)
+            ? { pos: el.offset + 8, size: 4, le, start, explicit }
+            : { pos: el.offset + 6, size: 2, le, start, explicit },
+        );
       }
       if (el.items) for (const it of el.items) walk(it, explicit, le);
     }
   };
   for (const el of f.meta) {
-    if (el.offset >= 0) sites.push({ pos: el.offset + (LONG_VRS.has(el.vr) ? 8 : 6), size: LONG_VRS.has(el.vr) ? 4 : 2, le: true, start: el.offset, explicit: true });
+    if (el.offset >= 0)
+      sites.push({
+        pos: el.offset + (LONG_VRS.has(el.vr) ? 8 : 6),
+        size: LONG_VRS.has(el.vr) ? 4 : 2,
+        le: true,
+        start: el.offset,
+        explicit: true,
+      });
   }
   walk(f.dataset, f.transferSyntax.explicitVR, f.transferSyntax.littleEndian);
   return sites.filter((s) => s.pos + s.size <= bytes.length);
@@ -64,7 +75,11 @@ const VR_CODES = ['SQ', 'UN', 'OB', 'OW', 'US', 'UL', 'AT', 'FD', 'SV', 'UT', 'P
 const DELIMITERS = [0xfffee000, 0xfffee00d, 0xfffee0dd];
 
 /** One random mutation of `bytes` (a new array). */
-export function mutate(bytes: Uint8Array, sites: LengthSite[], rnd: () => number): { bytes: Uint8Array; kind: MutationKind; detail: string } {
+export function mutate(
+  bytes: Uint8Array,
+  sites: LengthSite[],
+  rnd: () => number,
+): { bytes: Uint8Array; kind: MutationKind; detail: string } {
   const n = bytes.length;
   const pick = rnd();
   if (pick < 0.35 || n < 16) {
@@ -85,7 +100,10 @@ export function mutate(bytes: Uint8Array, sites: LengthSite[], rnd: () => number
     const out = bytes.slice();
     const dv = new DataView(out.buffer);
     const old = s.size === 4 ? dv.getUint32(s.pos, s.le) : dv.getUint16(s.pos, s.le);
-    const choices = s.size === 4 ? [0xffffffff, 0xfffffff0, 0x7fffffff, old | 1, old + 2, 0, Math.floor(rnd() * 0x100000000)] : [0xffff, old | 1, old + 2, 0, Math.floor(rnd() * 0x10000)];
+    const choices =
+      s.size === 4
+        ? [0xffffffff, 0xfffffff0, 0x7fffffff, old | 1, old + 2, 0, Math.floor(rnd() * 0x100000000)]
+        : [0xffff, old | 1, old + 2, 0, Math.floor(rnd() * 0x10000)];
     const v = choices[Math.floor(rnd() * choices.length)]!;
     if (s.size === 4) dv.setUint32(s.pos, v >>> 0, s.le);
     else dv.setUint16(s.pos, v & 0xffff, s.le);
@@ -176,7 +194,13 @@ function tagBytes(t: number): number[] {
 export function explicitElement(tag: number, vr: string, value: Uint8Array | number[]): number[] {
   const long = LONG_VRS.has(vr);
   const v = Array.from(value);
-  return [...tagBytes(tag), vr.charCodeAt(0), vr.charCodeAt(1), ...(long ? [0, 0, ...u32(v.length)] : u16(v.length)), ...v];
+  return [
+    ...tagBytes(tag),
+    vr.charCodeAt(0),
+    vr.charCodeAt(1),
+    ...(long ? [0, 0, ...u32(v.length)] : u16(v.length)),
+    ...v,
+  ];
 }
 
 /** A Part 10 header (preamble, DICM, File Meta) for a transfer syntax. */
@@ -188,13 +212,30 @@ export function part10Header(tsUid: string): Uint8Array {
     ...explicitElement(0x00020003, 'UI', Array.from(Buffer.from('1.2.3.4\0'))),
     ...explicitElement(0x00020010, 'UI', Array.from(Buffer.from(ts))),
   ];
-  return new Uint8Array([...new Array(128).fill(0), 0x44, 0x49, 0x43, 0x4d, ...explicitElement(0x00020000, 'UL', u32(body.length)), ...body]);
+  return new Uint8Array([
+    ...new Array(128).fill(0),
+    0x44,
+    0x49,
+    0x43,
+    0x4d,
+    ...explicitElement(0x00020000, 'UL', u32(body.length)),
+    ...body,
+  ]);
 }
 
 /** `depth` sequences nested in each other, each in one item: undefined lengths, without delimiters (the input just ends). */
 export function deepNesting(depth: number, explicit: boolean): Uint8Array {
   const unit = explicit
-    ? [...tagBytes(0x00081115), 0x53, 0x51, 0, 0, ...u32(0xffffffff), ...tagBytes(0xfffee000), ...u32(0xffffffff)]
+    ? [
+        ...tagBytes(0x00081115),
+        0x53,
+        0x51,
+        0,
+        0,
+        ...u32(0xffffffff),
+        ...tagBytes(0xfffee000),
+        ...u32(0xffffffff),
+      ]
     : [...tagBytes(0x00081115), ...u32(0xffffffff), ...tagBytes(0xfffee000), ...u32(0xffffffff)];
   const head = part10Header(explicit ? '1.2.840.10008.1.2.1' : '1.2.840.10008.1.2');
   const out = new Uint8Array(head.length + unit.length * depth);

@@ -15,7 +15,13 @@ export interface FuzzJob {
 export type FuzzMessage =
   | { type: 'next'; i: number; path: string; kind: string; detail: string }
   | { type: 'problem'; message: string }
-  | { type: 'done'; outcomes: Record<string, number>; kinds: Record<string, number>; maxGrowthBytes: number; maxGrowthRatio: number };
+  | {
+      type: 'done';
+      outcomes: Record<string, number>;
+      kinds: Record<string, number>;
+      maxGrowthBytes: number;
+      maxGrowthRatio: number;
+    };
 
 const job = workerData as FuzzJob;
 const port = parentPort!;
@@ -39,14 +45,20 @@ for (let i = 0; i < job.iterations; i++) {
     const r = exercise(m.bytes);
     outcomes[r] = (outcomes[r] ?? 0) + 1;
   } catch (e) {
-    port.postMessage({ type: 'problem', message: `iteration ${i} (seed ${job.seed}), ${src.path}, ${m.kind} ${m.detail}: ${e instanceof Error ? e.stack : String(e)}` } satisfies FuzzMessage);
+    port.postMessage({
+      type: 'problem',
+      message: `iteration ${i} (seed ${job.seed}), ${src.path}, ${m.kind} ${m.detail}: ${e instanceof Error ? e.stack : String(e)}`,
+    } satisfies FuzzMessage);
   }
   // Values are views over the input: growth beyond a few times the input means something allocated from a length.
   const growth = process.memoryUsage().arrayBuffers - before;
   maxGrowthBytes = Math.max(maxGrowthBytes, growth);
   if (m.bytes.length >= 65536) maxGrowthRatio = Math.max(maxGrowthRatio, growth / m.bytes.length);
   if (growth > 4 * m.bytes.length + (4 << 20)) {
-    port.postMessage({ type: 'problem', message: `iteration ${i} (seed ${job.seed}), ${src.path}, ${m.kind} ${m.detail}: ${growth} bytes of ArrayBuffers for ${m.bytes.length} bytes of input` } satisfies FuzzMessage);
+    port.postMessage({
+      type: 'problem',
+      message: `iteration ${i} (seed ${job.seed}), ${src.path}, ${m.kind} ${m.detail}: ${growth} bytes of ArrayBuffers for ${m.bytes.length} bytes of input`,
+    } satisfies FuzzMessage);
   }
 }
 port.postMessage({ type: 'done', outcomes, kinds, maxGrowthBytes, maxGrowthRatio } satisfies FuzzMessage);

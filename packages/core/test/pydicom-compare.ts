@@ -7,7 +7,15 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { Dataset, VR_INFO, isDicomError, tagHex, formatTag, type DicomElement, type EncapsulatedPixelData } from '../src/index.js';
+import {
+  Dataset,
+  VR_INFO,
+  isDicomError,
+  tagHex,
+  formatTag,
+  type DicomElement,
+  type EncapsulatedPixelData,
+} from '../src/index.js';
 import { REPO_ROOT } from './shared.js';
 
 export const PYTHON = '/usr/bin/python3';
@@ -43,7 +51,11 @@ export interface DumpFile {
 
 /** Runs pydicom over all `paths` in one process; results by path. */
 export function pydicomDump(paths: readonly string[]): Map<string, DumpFile> {
-  const r = spawnSync(PYTHON, [PYDICOM_DUMP], { input: paths.join('\n') + '\n', maxBuffer: 1 << 30, encoding: 'utf8' });
+  const r = spawnSync(PYTHON, [PYDICOM_DUMP], {
+    input: paths.join('\n') + '\n',
+    maxBuffer: 1 << 30,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`pydicom-dump.py failed (${r.status}): ${r.stderr}`);
   const out = new Map<string, DumpFile>();
   for (const line of r.stdout.split('\n')) {
@@ -103,7 +115,8 @@ export function ourElements(ds: Dataset): DumpElement[] {
       } else {
         const kind = VR_INFO[el.vr].kind;
         if (kind === 'bytes') e.b = digest(ds.bytes(el.tag) ?? new Uint8Array(0));
-        else if (kind === 'binary-number' || kind === 'tag') e.n = ds.numbers(el.tag).map((x) => (Number.isFinite(x) ? x : String(x)));
+        else if (kind === 'binary-number' || kind === 'tag')
+          e.n = ds.numbers(el.tag).map((x) => (Number.isFinite(x) ? x : String(x)));
         else e.s = ds.strings(el.tag);
         if (el.vr === 'SV' || el.vr === 'UV') e.n = ds.bigints(el.tag).map(String);
       }
@@ -205,7 +218,8 @@ export function compareElements(ours: DumpElement[], theirs: DumpElement[], pref
         diffs.push({ path, what: 'value', ours: oe, theirs: te });
         continue;
       }
-      for (let i = 0; i < oe.items.length; i++) diffs.push(...compareElements(oe.items[i]!, te.items[i]!, `${path}[${i}].`));
+      for (let i = 0; i < oe.items.length; i++)
+        diffs.push(...compareElements(oe.items[i]!, te.items[i]!, `${path}[${i}].`));
       continue;
     }
     if (oe.charsetPending) {
@@ -214,7 +228,8 @@ export function compareElements(ours: DumpElement[], theirs: DumpElement[], pref
     }
     if (!sameValue(oe, te)) diffs.push({ path, what: 'value', ours: oe, theirs: te });
   }
-  for (const te of theirs) if (!o.has(te.t)) diffs.push({ path: name(te.t), what: 'only-pydicom', theirs: te });
+  for (const te of theirs)
+    if (!o.has(te.t)) diffs.push({ path: name(te.t), what: 'only-pydicom', theirs: te });
   return diffs;
 }
 
@@ -254,26 +269,49 @@ export const ALLOWED: Allowed[] = [
     match: (d) =>
       d.what === 'value' &&
       !!d.theirs?.s?.some((x) => x.includes('\x1b$)A')) &&
-      JSON.stringify(normStrings(d.theirs.vr, d.theirs.s!.map((x) => x.split('\x1b$)A').join('')))) === JSON.stringify(normStrings(d.ours!.vr, d.ours!.s)),
+      JSON.stringify(
+        normStrings(
+          d.theirs.vr,
+          d.theirs.s!.map((x) => x.split('\x1b$)A').join('')),
+        ),
+      ) === JSON.stringify(normStrings(d.ours!.vr, d.ours!.s)),
   },
   {
     id: 'implicit-pixel-data-ow',
     reason:
       'PS3.5 §A.1 c): in Implicit VR Little Endian, Pixel Data (7FE0,0010) is OW whatever Bits Allocated; pydicom ' +
       'guesses OB for 8 bits. The bytes are the same.',
-    match: (d, _file, theirs) => d.what === 'vr' && d.ours?.vr === 'OW' && d.theirs?.vr === 'OB' && d.ours.t === '7FE00010' && theirs.implicit === true && sameRaw(d),
+    match: (d, _file, theirs) =>
+      d.what === 'vr' &&
+      d.ours?.vr === 'OW' &&
+      d.theirs?.vr === 'OB' &&
+      d.ours.t === '7FE00010' &&
+      theirs.implicit === true &&
+      sameRaw(d),
   },
   {
     id: 'implicit-private-sequence',
     reason:
       'In Implicit VR an element of undefined length other than Pixel Data can only be a sequence (PS3.5 §7.5.1, ' +
       '§6.2.2: UN of undefined length is a sequence in Implicit VR LE); pydicom leaves a private one as UN bytes.',
-    match: (d, _file, theirs) => d.what === 'vr' && d.ours?.vr === 'SQ' && d.theirs?.vr === 'UN' && d.theirs.undef === true && theirs.implicit === true && isPrivateTagHex(d.ours.t),
+    match: (d, _file, theirs) =>
+      d.what === 'vr' &&
+      d.ours?.vr === 'SQ' &&
+      d.theirs?.vr === 'UN' &&
+      d.theirs.undef === true &&
+      theirs.implicit === true &&
+      isPrivateTagHex(d.ours.t),
   },
   {
     id: 'private-group-length',
-    reason: 'PS3.5 §7.2: a Group Length (gggg,0000) is UL in every group; pydicom reads private ones in implicit VR as UN.',
-    match: (d) => d.what === 'vr' && d.ours?.vr === 'UL' && d.theirs?.vr === 'UN' && d.ours.t.endsWith('0000') && sameRaw(d),
+    reason:
+      'PS3.5 §7.2: a Group Length (gggg,0000) is UL in every group; pydicom reads private ones in implicit VR as UN.',
+    match: (d) =>
+      d.what === 'vr' &&
+      d.ours?.vr === 'UL' &&
+      d.theirs?.vr === 'UN' &&
+      d.ours.t.endsWith('0000') &&
+      sameRaw(d),
   },
   {
     id: 'non-standard-vr-bytes',
@@ -281,7 +319,9 @@ export const ALLOWED: Allowed[] = [
       'GH179A.dcm: (0028,0120) has VR bytes "  " then a 2-byte length (2). dcmtk reads it so and carries on; pydicom ' +
       'takes a 4-byte length and swallows the rest of the file (1436 bytes) as this value, so it lacks the elements after it.',
     match: (d, file) =>
-      file.endsWith('GH179A.dcm') && (d.what === 'only-ours' || (d.path === '(0028,0120)' && d.what === 'value' && d.theirs?.raw?.[0] === 1436)),
+      file.endsWith('GH179A.dcm') &&
+      (d.what === 'only-ours' ||
+        (d.path === '(0028,0120)' && d.what === 'value' && d.theirs?.raw?.[0] === 1436)),
   },
 ];
 

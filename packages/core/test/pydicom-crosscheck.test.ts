@@ -8,7 +8,14 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseDicom, isDicomError } from '../src/index.js';
 import { dcmtkReadable, needCommand, needTestdata } from './shared.js';
-import { ALLOWED, compareElements, countElements, ourElements, pydicomDump, PYTHON } from './pydicom-compare.js';
+import {
+  ALLOWED,
+  compareElements,
+  countElements,
+  ourElements,
+  pydicomDump,
+  PYTHON,
+} from './pydicom-compare.js';
 
 const skip = needTestdata() || needCommand(PYTHON);
 
@@ -40,7 +47,10 @@ test('every file dcmtk reads equals what pydicom reads', { skip, timeout: 120_00
     }
     const ours = ourElements(f.dataset);
     elements += countElements(ours);
-    const diffs = [...compareElements(ourElements(f.meta), theirs.meta ?? [], 'meta:'), ...compareElements(ours, theirs.ds ?? [])];
+    const diffs = [
+      ...compareElements(ourElements(f.meta), theirs.meta ?? [], 'meta:'),
+      ...compareElements(ours, theirs.ds ?? []),
+    ];
     let fileOk = true;
     let filePending = false;
     for (const d of diffs) {
@@ -55,14 +65,20 @@ test('every file dcmtk reads equals what pydicom reads', { skip, timeout: 120_00
         continue;
       }
       fileOk = false;
-      unexplained.push(`${row.path} ${d.path} ${d.what}: ours ${JSON.stringify(d.ours)?.slice(0, 200)} pydicom ${JSON.stringify(d.theirs)?.slice(0, 200)}`);
+      unexplained.push(
+        `${row.path} ${d.path} ${d.what}: ours ${JSON.stringify(d.ours)?.slice(0, 200)} pydicom ${JSON.stringify(d.theirs)?.slice(0, 200)}`,
+      );
     }
     if (filePending) pendingFiles++;
     if (fileOk && !filePending) equalFiles++;
-    else if (process.env.DEBUG_CROSSCHECK) console.log(`# not equal: ${row.path} ok=${fileOk} pending=${filePending}`);
+    else if (process.env.DEBUG_CROSSCHECK)
+      console.log(`# not equal: ${row.path} ok=${fileOk} pending=${filePending}`);
   }
-  console.log(`# pydicom cross-check: ${files}/${rows.length} files read, ${equalFiles} equal, ${pendingFiles} with charset-pending values (${pendingCharset} values), ${elements} elements compared`);
+  console.log(
+    `# pydicom cross-check: ${files}/${rows.length} files read, ${equalFiles} equal, ${pendingFiles} with charset-pending values (${pendingCharset} values), ${elements} elements compared`,
+  );
   for (const [id, n] of allowedCount) console.log(`#   allowed difference ${id}: ${n}`);
-  if (process.env.DEBUG_CROSSCHECK) writeFileSync(process.env.DEBUG_CROSSCHECK, [...failures, ...unexplained].join('\n'));
+  if (process.env.DEBUG_CROSSCHECK)
+    writeFileSync(process.env.DEBUG_CROSSCHECK, [...failures, ...unexplained].join('\n'));
   assert.deepEqual({ failures, unexplained }, { failures: [], unexplained: [] });
 });

@@ -7,7 +7,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createReadStream, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { parseDicom, readDicomStream, isDicomError, type Dataset, type DicomFile, type ReadOptions } from '../src/index.js';
+import {
+  parseDicom,
+  readDicomStream,
+  isDicomError,
+  type Dataset,
+  type DicomFile,
+  type ReadOptions,
+} from '../src/index.js';
 import { inventory, needTestdata } from './shared.js';
 import { ourElements } from './pydicom-compare.js';
 import { prng } from './fuzz-lib.js';
@@ -17,7 +24,15 @@ function summary(read: () => DicomFile): unknown {
   try {
     const f = read();
     const structure = (ds: Dataset): unknown[] =>
-      [...ds].map((el) => [el.tag, el.vr, el.offset, el.length, el.undefinedLength, el.items?.map(structure), el.encapsulated?.fragments.map((x) => [x.offset, x.length])]);
+      [...ds].map((el) => [
+        el.tag,
+        el.vr,
+        el.offset,
+        el.length,
+        el.undefinedLength,
+        el.items?.map(structure),
+        el.encapsulated?.fragments.map((x) => [x.offset, x.length]),
+      ]);
     return {
       format: f.format,
       ts: f.transferSyntax.uid,
@@ -48,7 +63,7 @@ async function summaryAsync(read: () => Promise<DicomFile>): Promise<unknown> {
 function chunked(bytes: Uint8Array, size: () => number, taken = { n: 0 }): AsyncIterable<Uint8Array> {
   return {
     async *[Symbol.asyncIterator]() {
-      for (let p = 0; p < bytes.length; ) {
+      for (let p = 0; p < bytes.length;) {
         const n = Math.max(1, Math.min(size(), bytes.length - p));
         taken.n++;
         yield bytes.slice(p, p + n);
@@ -59,51 +74,83 @@ function chunked(bytes: Uint8Array, size: () => number, taken = { n: 0 }): Async
   };
 }
 
-test('readDicomStream equals parseDicom on every corpus file, fed in random chunks', { skip: needTestdata(), timeout: 180_000 }, async () => {
-  const rows = inventory().filter((r) => r.kind === 'dicom' && !r.dup_of);
-  const rnd = prng(7);
-  // Mostly small chunks, sometimes large ones: log-uniform from 1 byte to 256 KiB.
-  const size = (): number => Math.floor(Math.exp(rnd() * Math.log(256 * 1024)));
-  const differ: string[] = [];
-  let bytewise = 0;
-  let total = 0;
-  for (const row of rows) {
-    const bytes = new Uint8Array(readFileSync(row.abs));
-    const expected = summary(() => parseDicom(bytes));
-    const ways: [string, () => AsyncIterable<Uint8Array>][] = [['random chunks', () => chunked(bytes, size)]];
-    if (bytes.length <= 4096) ways.push(['1-byte chunks', () => chunked(bytes, () => 1)]);
-    for (const [how, src] of ways) {
-      total += bytes.length;
-      if (how === '1-byte chunks') bytewise++;
-      const got = await summaryAsync(() => readDicomStream(src()));
-      try {
-        assert.deepEqual(got, expected);
-      } catch (e) {
-        differ.push(`${row.path} (${how}): ${(e as Error).message.slice(0, 600)}`);
+test(
+  'readDicomStream equals parseDicom on every corpus file, fed in random chunks',
+  { skip: needTestdata(), timeout: 180_000 },
+  async () => {
+    const rows = inventory().filter((r) => r.kind === 'dicom' && !r.dup_of);
+    const rnd = prng(7);
+    // Mostly small chunks, sometimes large ones: log-uniform from 1 byte to 256 KiB.
+    const size = (): number => Math.floor(Math.exp(rnd() * Math.log(256 * 1024)));
+    const differ: string[] = [];
+    let bytewise = 0;
+    let total = 0;
+    for (const row of rows) {
+      const bytes = new Uint8Array(readFileSync(row.abs));
+      const expected = summary(() => parseDicom(bytes));
+      const ways: [string, () => AsyncIterable<Uint8Array>][] = [
+        ['random chunks', () => chunked(bytes, size)],
+      ];
+      if (bytes.length <= 4096) ways.push(['1-byte chunks', () => chunked(bytes, () => 1)]);
+      for (const [how, src] of ways) {
+        total += bytes.length;
+        if (how === '1-byte chunks') bytewise++;
+        const got = await summaryAsync(() => readDicomStream(src()));
+        try {
+          assert.deepEqual(got, expected);
+        } catch (e) {
+          differ.push(`${row.path} (${how}): ${(e as Error).message.slice(0, 600)}`);
+        }
       }
     }
-  }
-  console.log(`# stream: ${rows.length} files (${bytewise} also byte by byte), ${(total / 2 ** 20).toFixed(1)} MiB streamed`);
-  assert.deepEqual(differ, []);
-});
+    console.log(
+      `# stream: ${rows.length} files (${bytewise} also byte by byte), ${(total / 2 ** 20).toFixed(1)} MiB streamed`,
+    );
+    assert.deepEqual(differ, []);
+  },
+);
 
-test('readDicomStream stops reading the stream where stopBeforePixelData stops', { skip: needTestdata() }, async () => {
-  const path = inventory().find((r) => r.path === 'pydicom-data/US1_UNCR.dcm')!.abs;
-  const bytes = new Uint8Array(readFileSync(path));
-  const options: ReadOptions = { stopBeforePixelData: true };
-  const taken = { n: 0 };
-  const got = await summaryAsync(() => readDicomStream(chunked(bytes, () => 4096, taken), options));
-  assert.deepEqual(got, summary(() => parseDicom(bytes, options)));
-  const all = Math.ceil(bytes.length / 4096);
-  assert.ok(taken.n <= 4, `took ${taken.n} of ${all} chunks`);
-});
+test(
+  'readDicomStream stops reading the stream where stopBeforePixelData stops',
+  { skip: needTestdata() },
+  async () => {
+    const path = inventory().find((r) => r.path === 'pydicom-data/US1_UNCR.dcm')!.abs;
+    const bytes = new Uint8Array(readFileSync(path));
+    const options: ReadOptions = { stopBeforePixelData: true };
+    const taken = { n: 0 };
+    const got = await summaryAsync(() =>
+      readDicomStream(
+        chunked(bytes, () => 4096, taken),
+        options,
+      ),
+    );
+    assert.deepEqual(
+      got,
+      summary(() => parseDicom(bytes, options)),
+    );
+    const all = Math.ceil(bytes.length / 4096);
+    assert.ok(taken.n <= 4, `took ${taken.n} of ${all} chunks`);
+  },
+);
 
 test('readDicomStream reads Node streams', { skip: needTestdata() }, async () => {
-  for (const name of ['pydicom-debian/test_files/MR_small_bigendian.dcm', 'dicomParser/deflate/report_dfl', 'pydicom-debian/test_files/JPEG2000.dcm']) {
+  for (const name of [
+    'pydicom-debian/test_files/MR_small_bigendian.dcm',
+    'dicomParser/deflate/report_dfl',
+    'pydicom-debian/test_files/JPEG2000.dcm',
+  ]) {
     const row = inventory().find((r) => r.path === name)!;
     const expected = summary(() => parseDicom(new Uint8Array(readFileSync(row.abs))));
-    assert.deepEqual(await summaryAsync(() => readDicomStream(createReadStream(row.abs, { highWaterMark: 1000 }))), expected, name);
-    assert.deepEqual(await summaryAsync(() => readDicomStream(Readable.from([readFileSync(row.abs)]))), expected, name);
+    assert.deepEqual(
+      await summaryAsync(() => readDicomStream(createReadStream(row.abs, { highWaterMark: 1000 }))),
+      expected,
+      name,
+    );
+    assert.deepEqual(
+      await summaryAsync(() => readDicomStream(Readable.from([readFileSync(row.abs)]))),
+      expected,
+      name,
+    );
   }
   await assert.rejects(readDicomStream(Readable.from([])), (e) => isDicomError(e, 'NOT_DICOM'));
   await assert.rejects(readDicomStream(Readable.from(['text'])), (e) => isDicomError(e, 'IO_ERROR'));

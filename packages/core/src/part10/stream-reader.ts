@@ -11,7 +11,15 @@
 import { Dataset } from '../data/dataset.js';
 import { DicomError } from '../errors.js';
 import type { Window } from './dataset-reader.js';
-import { finishFile, parseDicom, readHeader, stopPredicate, type DicomFile, type Part10Header, type ReadOptions } from './reader.js';
+import {
+  finishFile,
+  parseDicom,
+  readHeader,
+  stopPredicate,
+  type DicomFile,
+  type Part10Header,
+  type ReadOptions,
+} from './reader.js';
 
 /** Thrown by a refill when the bytes asked for have not arrived yet (control flow, never seen by callers). */
 export class NeedMoreInput extends Error {
@@ -44,7 +52,8 @@ class ChunkBuffer {
         break;
       }
       const c = r.value;
-      if (typeof c === 'string') throw new DicomError('IO_ERROR', 'the stream gives text, not bytes (no encoding must be set on it)');
+      if (typeof c === 'string')
+        throw new DicomError('IO_ERROR', 'the stream gives text, not bytes (no encoding must be set on it)');
       if (c.length === 0) continue;
       this.chunks.push({ start: this.end, bytes: c });
       this.end += c.length;
@@ -75,7 +84,8 @@ class ChunkBuffer {
     // Merge chunks i.. into one buffer.
     const from = Math.min(first.start, offset);
     const merged = new Uint8Array(this.end - from);
-    for (let k = i; k < this.chunks.length; k++) merged.set(this.chunks[k]!.bytes, this.chunks[k]!.start - from);
+    for (let k = i; k < this.chunks.length; k++)
+      merged.set(this.chunks[k]!.bytes, this.chunks[k]!.start - from);
     this.chunks.splice(i, this.chunks.length - i, { start: from, bytes: merged });
     return { bytes: merged.subarray(offset - from), base: offset };
   }
@@ -92,7 +102,10 @@ class ChunkBuffer {
  * as parseDicom on the same bytes. With stopBeforePixelData/stopAtTag it stops reading the stream there.
  * The deflated transfer syntax is read whole, then inflated (within the same cap as parseDicom).
  */
-export async function readDicomStream(source: AsyncIterable<Uint8Array | string>, options: ReadOptions = {}): Promise<DicomFile> {
+export async function readDicomStream(
+  source: AsyncIterable<Uint8Array | string>,
+  options: ReadOptions = {},
+): Promise<DicomFile> {
   const buf = new ChunkBuffer(source);
   const refill = (offset: number, min: number): Window => buf.window(offset, min);
   const size = (): number => (buf.ended ? buf.end : UNKNOWN_SIZE);
