@@ -18,6 +18,7 @@ import {
 import { inventory, needTestdata } from './shared.js';
 import { ourElements } from './pydicom-compare.js';
 import { prng } from './fuzz-lib.js';
+import { readDicomFileSync } from '../src/node/index.js';
 
 /** Everything a reader result says, as one comparable value. */
 function summary(read: () => DicomFile): unknown {
@@ -155,3 +156,29 @@ test('readDicomStream reads Node streams', { skip: needTestdata() }, async () =>
   await assert.rejects(readDicomStream(Readable.from([])), (e) => isDicomError(e, 'NOT_DICOM'));
   await assert.rejects(readDicomStream(Readable.from(['text'])), (e) => isDicomError(e, 'IO_ERROR'));
 });
+
+test(
+  'readDicomFileSync with small windows and bulk references equals parseDicom on every corpus file',
+  { skip: needTestdata(), timeout: 120_000 },
+  () => {
+    const rows = inventory().filter((r) => r.kind === 'dicom' && !r.dup_of);
+    const differ: string[] = [];
+    let bulk = 0;
+    for (const row of rows) {
+      const expected = summary(() => parseDicom(new Uint8Array(readFileSync(row.abs))));
+      // 1 KiB first read, values of 256 bytes or more left in the file.
+      const got = summary(() => {
+        const f = readDicomFileSync(row.abs, { chunkSize: 1024, bulkDataThreshold: 256 });
+        for (const el of f.dataset) if (el.bulk) bulk++;
+        return f;
+      });
+      try {
+        assert.deepEqual(got, expected);
+      } catch (e) {
+        differ.push(`${row.path}: ${(e as Error).message.slice(0, 600)}`);
+      }
+    }
+    console.log(`# file reader: ${rows.length} files, ${bulk} values left in their files`);
+    assert.deepEqual(differ, []);
+  },
+);
