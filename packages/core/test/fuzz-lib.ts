@@ -2,7 +2,7 @@
  * The pieces of the fuzz test (fuzz.test.ts, fuzz-worker.ts): a seeded PRNG, mutations of real files, building
  * hostile inputs, and "exercise": parse an input and use every value, where only a DicomError may be thrown.
  */
-import { parseDicom, isDicomError, type Dataset } from '../src/index.js';
+import { parseDicom, writeDicom, isDicomError, type Dataset, type DicomFile } from '../src/index.js';
 
 /** mulberry32: a small seeded PRNG, [0, 1). */
 export function prng(seed: number): () => number {
@@ -166,6 +166,7 @@ function useDataset(ds: Dataset, top: boolean): void {
  * parse; any other exception propagates (that is the bug the fuzz test looks for).
  */
 export function exercise(bytes: Uint8Array): string {
+  lastFile = undefined;
   let f;
   try {
     f = parseDicom(bytes);
@@ -175,7 +176,27 @@ export function exercise(bytes: Uint8Array): string {
   }
   useDataset(f.meta, false);
   useDataset(f.dataset, true);
+  lastFile = f;
   return 'ok';
+}
+
+let lastFile: DicomFile | undefined;
+
+/**
+ * Writes what the last successful exercise() read, in its own transfer syntax, Implicit VR LE and Explicit VR BE,
+ * and reads it back: a DicomError (a value that cannot be encoded) is an answer, any other exception propagates.
+ */
+export function exerciseWrite(): void {
+  const f = lastFile;
+  lastFile = undefined;
+  if (!f) return;
+  for (const transferSyntax of [undefined, 'ImplicitVRLittleEndian', 'ExplicitVRBigEndian']) {
+    try {
+      parseDicom(writeDicom(f, transferSyntax ? { transferSyntax } : {}));
+    } catch (e) {
+      if (!isDicomError(e)) throw e;
+    }
+  }
 }
 
 // ---- hostile inputs built from nothing ----

@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
-import { exercise, lengthSites, mutate, prng } from './fuzz-lib.js';
+import { exercise, exerciseWrite, lengthSites, mutate, prng } from './fuzz-lib.js';
 
 export interface FuzzJob {
   paths: string[];
@@ -58,6 +58,14 @@ for (let i = 0; i < job.iterations; i++) {
     port.postMessage({
       type: 'problem',
       message: `iteration ${i} (seed ${job.seed}), ${src.path}, ${m.kind} ${m.detail}: ${growth} bytes of ArrayBuffers for ${m.bytes.length} bytes of input`,
+    } satisfies FuzzMessage);
+  }
+  try {
+    exerciseWrite();
+  } catch (e) {
+    port.postMessage({
+      type: 'problem',
+      message: `iteration ${i} (seed ${job.seed}), ${src.path}, ${m.kind} ${m.detail}, writing it back: ${e instanceof Error ? e.stack : String(e)}`,
     } satisfies FuzzMessage);
   }
 }

@@ -26,7 +26,7 @@ import { deepNesting, deepNestingDefined, exercise, explicitElement, part10Heade
 import type { FuzzJob, FuzzMessage } from './fuzz-worker.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261126);
-const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 50_000);
+const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 40_000);
 /** No report from the worker for this long means the current input hangs. */
 const WATCHDOG_MS = 10_000;
 
