@@ -82,3 +82,19 @@ test('every file dcmtk reads equals what pydicom reads', { skip, timeout: 120_00
     writeFileSync(process.env.DEBUG_CROSSCHECK, [...failures, ...unexplained].join('\n'));
   assert.deepEqual({ failures, unexplained }, { failures: [], unexplained: [] });
 });
+
+test('the pydicom comparison sees a changed value, a changed VR and a missing element', { skip }, () => {
+  const row = dcmtkReadable().find((r) => r.path === 'pydicom-debian/test_files/MR_small.dcm')!;
+  const theirs = pydicomDump([row.abs]).get(row.abs)!;
+  const ours = ourElements(parseDicom(readFileSync(row.abs)).dataset);
+  assert.deepEqual(compareElements(ours, theirs.ds!), []);
+  const edited = structuredClone(theirs.ds!);
+  edited.find((e) => e.t === '00100010')!.s = ['Someone^Else'];
+  edited.find((e) => e.t === '00280010')!.vr = 'SS';
+  edited.splice(
+    edited.findIndex((e) => e.t === '00200013'),
+    1,
+  );
+  const diffs = compareElements(ours, edited).map((d) => `${d.path} ${d.what}`);
+  assert.deepEqual(diffs.sort(), ['(0010,0010) value', '(0020,0013) only-ours', '(0028,0010) vr']);
+});

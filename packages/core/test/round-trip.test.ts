@@ -18,7 +18,7 @@ import {
   lookupTag,
   VR_INFO,
   isPrivateTag,
-  type Dataset,
+  Dataset,
   type DicomElement,
   type DicomFile,
   type TransferSyntax,
@@ -288,3 +288,31 @@ test(
     }
   },
 );
+
+test('the round-trip comparison sees a changed value, a missing element, a changed VR and a changed item', () => {
+  const make = (): Dataset => {
+    const ds = new Dataset();
+    ds.set('PatientID', undefined, 'A');
+    ds.set('Rows', undefined, 2);
+    const item = new Dataset();
+    item.set('CodeValue', undefined, 'X');
+    ds.set('AnatomicRegionSequence', undefined, [item]);
+    return ds;
+  };
+  const read = (ds: Dataset): Dataset => parseDicom(writeDicom({ dataset: ds })).dataset;
+  assert.deepEqual(datasetDiffs(read(make()), read(make()), false), []);
+  const changed = make();
+  changed.set('PatientID', undefined, 'B');
+  changed.delete('Rows');
+  changed.sequence('AnatomicRegionSequence')[0]!.set('CodeValue', undefined, 'Y');
+  changed.set('PatientName', 'LO', 'Z');
+  const other = make();
+  other.set('PatientName', 'PN', 'Z');
+  const diffs = datasetDiffs(read(other), read(changed), false);
+  assert.deepEqual(diffs.map((d) => d.split(':')[0]).sort(), [
+    '(0008,2218)[0].(0008,0100)',
+    '(0010,0010)',
+    '(0010,0020)',
+    '(0028,0010)',
+  ]);
+});
