@@ -17,6 +17,7 @@ export * from './dictionary/uids.js';
 export * from './dictionary/private.js';
 export * from './charset/index.js';
 export { parseDicom, parseDataset, detectEncoding, type ReadOptions, type DicomFile } from './part10/reader.js';
+export { readDicomStream } from './part10/stream-reader.js';
 export type { DatasetReadOptions } from './part10/dataset-reader.js';
 export { writeDicom, writeDicomChunks, writeDataset, writeDatasetChunks, buildFileMeta, concatChunks, type WriteOptions, type WritableFile } from './part10/writer.js';
 export type { DatasetWriteOptions } from './part10/dataset-writer.js';

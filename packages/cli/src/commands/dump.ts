@@ -35,6 +35,21 @@ function describeValue(ds: Dataset, el: DicomElement, maxLength: number): string
   return text.length > maxLength ? text.slice(0, maxLength) + '...' : text;
 }
 
+/** Value Multiplicity as dcmdump shows it: values of a string, numbers in a binary value, 1 for bytes and sequences, 0 when empty. */
+export function valueMultiplicity(ds: Dataset, el: DicomElement): number {
+  if (el.items || el.encapsulated) return 1;
+  if (el.length === 0) return 0;
+  const info = VR_INFO[el.vr];
+  if (info.kind === 'bytes') return 1;
+  if (info.kind === 'binary-number' || info.kind === 'tag') return Math.floor(el.length / info.unitSize);
+  if (info.kind === 'text') return 1;
+  try {
+    return ds.strings(el.tag).length;
+  } catch {
+    return 1;
+  }
+}
+
 export function dumpDataset(ds: Dataset, opts: DumpOptions, out: string[], depth = 0): void {
   const indent = '  '.repeat(depth);
   for (const el of ds) {
@@ -43,7 +58,7 @@ export function dumpDataset(ds: Dataset, opts: DumpOptions, out: string[], depth
     const entry = lookupTag(el.tag);
     const keyword = entry?.keyword ?? (isPrivate ? `PrivateTag${ds.privateCreatorOf(el.tag) ? ` [${ds.privateCreatorOf(el.tag)}]` : ''}` : 'Unknown');
     if (el.items) {
-      out.push(`${indent}${formatTag(el.tag)} SQ (Sequence with ${el.undefinedLength ? 'undefined' : 'explicit'} length #=${el.items.length}) # ${keyword}`);
+      out.push(`${indent}${formatTag(el.tag)} SQ (Sequence with ${el.undefinedLength ? 'undefined' : 'explicit'} length #=${el.items.length}) # ${el.undefinedLength ? 'u/l' : '   -'}, 1 ${keyword}`);
       el.items.forEach((item, i) => {
         out.push(`${indent}  (FFFE,E000) na (Item #${i + 1} with ${item.undefinedLength ? 'undefined' : 'explicit'} length #=${item.size})`);
         dumpDataset(item, opts, out, depth + 2);
@@ -52,7 +67,7 @@ export function dumpDataset(ds: Dataset, opts: DumpOptions, out: string[], depth
     }
     const value = describeValue(ds, el, opts.maxLength);
     const length = el.encapsulated ? 'u/l' : String(el.length);
-    out.push(`${indent}${formatTag(el.tag)} ${el.vr} ${value.padEnd(Math.max(0, 40 - indent.length))} # ${length.padStart(4)} ${keyword}`);
+    out.push(`${indent}${formatTag(el.tag)} ${el.vr} ${value.padEnd(Math.max(0, 40 - indent.length))} # ${length.padStart(4)}, ${valueMultiplicity(ds, el)} ${keyword}`);
   }
 }
 

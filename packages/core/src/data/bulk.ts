@@ -1,6 +1,7 @@
 /**
  * Bulk data left in its source and read on demand (the lazy half of the data model).
  */
+import { DicomError } from '../errors.js';
 
 /** Something that can hand out byte ranges synchronously: a buffer in memory, or a file. */
 export interface ByteSource {
@@ -32,4 +33,15 @@ export interface BulkDataRef {
 
 export function readBulk(ref: BulkDataRef): Uint8Array {
   return ref.source.read(ref.offset, ref.length);
+}
+
+/**
+ * Bytes [start, start + length) of a value left in its source, read without the rest: one frame of native
+ * multi-frame Pixel Data is `readBulkRange(ref, frame * frameSize, frameSize)`.
+ */
+export function readBulkRange(ref: BulkDataRef, start: number, length: number): Uint8Array {
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(length) || start < 0 || length < 0 || start + length > ref.length) {
+    throw new DicomError('INVALID_VALUE', `bytes ${start}..${start + length} are outside the ${ref.length}-byte value`);
+  }
+  return ref.source.read(ref.offset + start, length);
 }

@@ -100,8 +100,9 @@ export class Dataset {
     let cs: string[];
     if (el) {
       // Character set terms are CS (default repertoire); an empty first value means ISO-IR 6.
-      const raw = el.raw ?? new Uint8Array(0);
-      cs = el.isDecoded ? ((el.decoded as string[]) ?? []) : decodeStrings('CS', raw, []);
+      // From the raw bytes when there are any (whatever VR the element came with), else the value set.
+      const decoded = el.isDecoded && Array.isArray(el.decoded) ? (el.decoded as unknown[]) : [];
+      cs = el.raw ? decodeStrings('CS', el.raw, []) : decoded.map((v) => (typeof v === 'string' ? v : String(v)));
       if (cs.length > 1 && cs[0] === '') cs = ['ISO 2022 IR 6', ...cs.slice(1)];
       cs = normalizeCharsets(cs);
     } else cs = this.parent ? this.parent.characterSets : [];

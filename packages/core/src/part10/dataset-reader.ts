@@ -61,8 +61,7 @@ const STRICT_CODE: Partial<Record<DicomWarning['code'], DicomErrorCode>> = {
   ODD_LENGTH: 'INVALID_LENGTH',
   VR_MISMATCH: 'INVALID_VR',
   IMPLICIT_IN_EXPLICIT: 'INVALID_VR',
-  GROUP_LENGTH: 'INVALID_FILE_META',
-  UN_REREAD: 'INVALID_VR',
+  GROUP_LENGTH: 'INVALID_LENGTH',
   TRAILING_BYTES: 'TRUNCATED',
   PADDING: 'INVALID_VALUE',
 };
@@ -81,13 +80,22 @@ export class DatasetReader {
   /** Tag path for messages: tags and item indexes of the enclosing sequences. */
   private readonly path: (Tag | number)[] = [];
   readonly warnings: DicomWarning[] = [];
+  // Where the top-level element being read started, and the state there: a streaming reader whose input ran out
+  // resumes from here once more has arrived (see resume()).
+  private cpOffset = 0;
+  private cpWarnings = 0;
+  private cpGroup = -1;
+  private cpGroupEnd = 0;
+  private cpExplicit = true;
+  private cpLe = true;
+  private resumeGroup = false;
   /** Set when reading stopped on request (stopBeforePixelData / stopAtTag). */
   stopped = false;
 
   constructor(
     window: Window,
     /** Total size of the source: nothing is read past it. */
-    private readonly size: number,
+    private size: number,
     state: ReaderState,
     private readonly options: DatasetReadOptions = {},
     private readonly refill?: Refill,
@@ -125,7 +133,8 @@ export class DatasetReader {
   }
 
   private warn(code: DicomWarning['code'], message: string, tag?: Tag, offset = this.offset): void {
-    if (this.strict) this.fail(STRICT_CODE[code] ?? (code as DicomErrorCode), message, tag, offset);
+    // A UN re-read with its dictionary VR is what the standard asks for (§6.2.2): noted, never fatal.
+    if (this.strict && code !== 'UN_REREAD') this.fail(STRICT_CODE[code] ?? (code as DicomErrorCode), message, tag, offset);
     if (this.warnings.length < 1000) this.warnings.push({ code, message, offset, tagPath: this.tagPath(tag) });
   }
 
@@ -159,6 +168,12 @@ export class DatasetReader {
     return ((this.u16(this.pos) << 16) | this.u16(this.pos + 2)) >>> 0;
   }
 
+  /** The two bytes after the tag, whatever they are. */
+  peekVRCode(): [number, number] | undefined {
+    if (!this.ensure(6)) return undefined;
+    return [this.buf[this.pos + 4]!, this.buf[this.pos + 5]!];
+  }
+
   /** The two bytes after the tag, as a VR if they name one. */
   peekVR(): VR | undefined {
     if (!this.ensure(6)) return undefined;
@@ -171,14 +186,32 @@ export class DatasetReader {
    */
   readElements(ds: Dataset, end: number, depth: number, stopTop?: (tag: Tag) => boolean): void {
     const inItem = depth > 0 && end < 0;
+    // A Group Length (gggg,0000) read here, and where its group should end (PS3.5 §7.2); checked when the group ends.
+    let lengthGroup = -1;
+    let groupEnd = 0;
+    if (depth === 0 && this.resumeGroup) {
+      lengthGroup = this.cpGroup;
+      groupEnd = this.cpGroupEnd;
+      this.resumeGroup = false;
+    }
     for (;;) {
       const abs = this.base + this.pos;
+      if (depth === 0) {
+        this.cpOffset = abs;
+        this.cpWarnings = this.warnings.length;
+        this.cpGroup = lengthGroup;
+        this.cpGroupEnd = groupEnd;
+        this.cpExplicit = this.explicit;
+        this.cpLe = this.le;
+      }
       if (end >= 0 && abs >= end) {
         if (abs > end) this.fail('VALUE_TOO_LONG', `an element runs ${abs - end} bytes past the end of its item`);
+        if (lengthGroup >= 0) this.checkGroupLength(lengthGroup, groupEnd, abs);
         return;
       }
       if (abs >= this.size) {
         if (inItem) this.warn('INVALID_ITEM', 'the input ended inside an item of undefined length (no Item Delimitation Item)');
+        if (lengthGroup >= 0) this.checkGroupLength(lengthGroup, groupEnd, abs);
         return;
       }
       if (!this.ensure(8)) {
@@ -202,11 +235,31 @@ export class DatasetReader {
         }
         this.fail('INVALID_ITEM', `unexpected ${tag === ItemTag ? 'Item' : 'Sequence Delimitation Item'} in a dataset`, tag);
       }
+      if (lengthGroup >= 0 && tag >>> 16 !== lengthGroup) {
+        this.checkGroupLength(lengthGroup, groupEnd, abs);
+        lengthGroup = -1;
+      }
       if (depth === 0 && stopTop && stopTop(tag)) {
         this.stopped = true;
         return;
       }
       this.readElement(ds, tag, depth);
+      // The File Meta group length is checked by the Part 10 reader.
+      if ((tag & 0xffff) === 0 && tag !== 0x00020000) {
+        const raw = ds.get(tag)?.raw;
+        if (raw && raw.length === 4) {
+          lengthGroup = tag >>> 16;
+          const v = new DataView(raw.buffer, raw.byteOffset, 4).getUint32(0, this.le);
+          groupEnd = this.base + this.pos + v;
+        }
+      }
+    }
+  }
+
+  private checkGroupLength(group: number, expectedEnd: number, actualEnd: number): void {
+    if (expectedEnd !== actualEnd) {
+      const g = group.toString(16).toUpperCase().padStart(4, '0');
+      this.warn('GROUP_LENGTH', `group ${g} ends ${actualEnd - expectedEnd} bytes away from where its Group Length says`, undefined, actualEnd);
     }
   }
 
@@ -261,11 +314,18 @@ export class DatasetReader {
         length = this.u32(this.pos + 8);
         header = 12;
       } else {
-        // Not a VR at all: an implicit VR element inside explicit VR data (seen in real files).
-        this.warn('IMPLICIT_IN_EXPLICIT', 'an element without a VR in explicit VR data, read as implicit VR', tag, start);
         vr = this.implicitVR(tag, ds);
-        length = this.u32(p + 4);
         header = 8;
+        const implicitLength = this.u32(p + 4);
+        if (implicitLength === UNDEFINED_LENGTH || implicitLength <= this.size - (start + 8)) {
+          // Not a VR at all: an implicit VR element inside explicit VR data (seen in real files).
+          this.warn('IMPLICIT_IN_EXPLICIT', 'an element without a VR in explicit VR data, read as implicit VR', tag, start);
+          length = implicitLength;
+        } else {
+          // Bytes that are no VR (e.g. two spaces) followed by a 2-byte length, as dcmtk reads them.
+          this.warn('VR_MISMATCH', `non-standard VR bytes ${b0.toString(16).padStart(2, '0')} ${b1.toString(16).padStart(2, '0')}: read with a 2-byte length as ${vr}`, tag, start);
+          length = this.u16(p + 6);
+        }
       }
     } else {
       vr = this.implicitVR(tag, ds);
@@ -281,6 +341,7 @@ export class DatasetReader {
       if (vr === 'SQ' || vr === 'UN' || (!this.explicit && !PIXEL_TAGS.has(tag))) {
         // §6.2.2: UN of undefined length is a sequence encoded in Implicit VR Little Endian.
         const switchToImplicit = vr === 'UN';
+        if (switchToImplicit && this.explicit) this.warn('UN_REREAD', 'UN of undefined length read as a sequence in Implicit VR Little Endian (PS3.5 §6.2.2)', tag, start);
         el.vr = 'SQ';
         if (switchToImplicit && PIXEL_TAGS.has(tag)) {
           el.vr = 'OB';
@@ -314,9 +375,11 @@ export class DatasetReader {
     if (length & 1 && vr !== 'SQ' && vr !== 'UN') this.warn('ODD_LENGTH', `odd value length ${length}`, tag, start);
 
     if (vr === 'UN' && this.explicit) {
-      const dictVR = isPrivateTag(tag) ? undefined : lookupTag(tag)?.vrs[0];
+      // A Private Creator is LO whatever its header says (PS3.5 §7.8.1).
+      const dictVR = isPrivateCreator(tag) ? 'LO' : isPrivateTag(tag) ? undefined : lookupTag(tag)?.vrs[0];
       if (dictVR && dictVR !== 'UN') {
         // The value of UN is encoded as Implicit VR Little Endian (§6.2.2): re-read it with the dictionary VR.
+        this.warn('UN_REREAD', `UN re-read as ${dictVR}, the VR the dictionary gives ${formatTag(tag)}`, tag, start);
         if (dictVR === 'SQ') {
           const saved = { explicitVR: this.explicit, littleEndian: this.le };
           this.setState({ explicitVR: false, littleEndian: true });
@@ -331,6 +394,12 @@ export class DatasetReader {
       }
     }
 
+    if (vr === 'SQ' && !this.explicit && length > 0 && !this.startsWithItem()) {
+      // Implicit VR gave SQ from the dictionary, but the value holds no item: the writer used another VR.
+      this.warn('VR_MISMATCH', `${formatTag(tag)} is SQ in the dictionary but its value is not a sequence: read as UN`, tag, start);
+      vr = 'UN';
+      el.vr = 'UN';
+    }
     if (vr === 'SQ') {
       el.items = this.readItems(ds, tag, this.base + this.pos + length, depth + 1);
       ds.add(el);
@@ -362,7 +431,8 @@ export class DatasetReader {
         return items;
       }
       if (!this.ensure(8)) {
-        if (end < 0 && depth === 1 && !this.strict) {
+        if (end < 0 && !this.strict) {
+          // The input ends inside sequences of undefined length: every level closes here, each with a warning.
           this.warn('INVALID_ITEM', 'the input ended inside a sequence of undefined length', seqTag);
           this.pos = this.size - this.base;
           return items;
@@ -392,8 +462,13 @@ export class DatasetReader {
         item.undefinedLength = true;
         this.readElements(item, -1, depth);
       } else {
-        const itemEnd = this.base + this.pos + itemLength;
-        if (itemEnd > this.size || (end >= 0 && itemEnd > end)) this.fail('VALUE_TOO_LONG', `an item of ${itemLength} bytes is longer than its sequence or the input`, seqTag);
+        let itemEnd = this.base + this.pos + itemLength;
+        const limit = end >= 0 ? Math.min(end, this.size) : this.size;
+        if (itemEnd > limit) {
+          // dcmtk and pydicom read such items up to the end of their sequence (or of the input).
+          this.warn('VALUE_TOO_LONG', `an item of ${itemLength} bytes runs ${itemEnd - limit} bytes past the end of its sequence or the input; read up to there`);
+          itemEnd = limit;
+        }
         this.readElements(item, itemEnd, depth);
       }
       this.path.length -= 2;
@@ -447,6 +522,8 @@ export class DatasetReader {
         fragments.push({ bytes: this.buf.subarray(this.pos, this.pos + len), offset: at, length: len });
       } else if (this.source) {
         fragments.push({ ref: { source: this.source, offset: this.base + this.pos, length: len }, offset: at, length: len });
+      } else if (this.ensure(len)) {
+        fragments.push({ bytes: this.buf.subarray(this.pos, this.pos + len), offset: at, length: len });
       } else {
         this.fail('TRUNCATED', 'the input ends inside a fragment', tag, at);
       }
@@ -454,6 +531,34 @@ export class DatasetReader {
     }
     this.le = saved;
     return new EncapsulatedPixelData(bot, fragments);
+  }
+
+  /** Whether the next 4 bytes are an Item tag (FFFE,E000) or a Sequence Delimitation Item tag. */
+  private startsWithItem(): boolean {
+    if (!this.ensure(4)) return false;
+    const t = ((this.u16(this.pos) << 16) | this.u16(this.pos + 2)) >>> 0;
+    return t === ItemTag || t === SequenceDelimitationTag;
+  }
+
+  /** The size of the source, once known (a stream that has ended). */
+  setSize(size: number): void {
+    this.size = size;
+  }
+
+  /**
+   * Goes back to the start of the top-level element that was being read when the input ran out (a refill threw),
+   * with the state and warnings as they were there; the next readElements(dataset, -1, 0) carries on from it.
+   */
+  resume(): void {
+    this.warnings.length = this.cpWarnings;
+    this.path.length = 0;
+    this.explicit = this.cpExplicit;
+    this.le = this.cpLe;
+    this.resumeGroup = true;
+    this.stopped = false;
+    this.buf = new Uint8Array(0);
+    this.base = this.cpOffset;
+    this.pos = 0;
   }
 
   /** Skips `n` bytes. */

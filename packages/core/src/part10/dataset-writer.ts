@@ -8,6 +8,7 @@ import { DicomError } from '../errors.js';
 import type { Dataset } from '../data/dataset.js';
 import type { DicomElement } from '../data/element.js';
 import { readBulk } from '../data/bulk.js';
+import { lookupTag } from '../dictionary/dictionary.js';
 import { encodeValue, swapBytes } from '../data/values.js';
 import { formatTag, isGroupLength, ItemDelimitationTag, ItemTag, SequenceDelimitationTag, UNDEFINED_LENGTH } from '../data/tag.js';
 import { ChunkWriter } from './byte-sink.js';
@@ -15,7 +16,7 @@ import { ChunkWriter } from './byte-sink.js';
 export interface DatasetWriteOptions {
   /** Sequence and item lengths: as read (default), all undefined, or all defined. */
   sequenceLength?: 'preserve' | 'undefined' | 'defined';
-  /** Group length elements (gggg,0000) outside the File Meta: keep (default) or drop. */
+  /** Group length elements (gggg,0000): keep them, with their value recalculated for the output (default), or drop them. */
   groupLength?: 'keep' | 'remove';
 }
 
@@ -36,7 +37,8 @@ export function elementValueBytes(ds: Dataset, el: DicomElement, le: boolean): U
     if (!el.isDecoded) return EMPTY;
     return encodeValue(el.vr, el.decoded, ds.characterSets, le);
   }
-  if (el.littleEndian !== le && info.unitSize > 1) raw = swapBytes(raw, info.unitSize);
+  // AT is a pair of 16-bit numbers (group, element): it swaps in units of 2 (PS3.5 §6.2).
+  if (el.littleEndian !== le && info.unitSize > 1) raw = swapBytes(raw, el.vr === 'AT' ? 2 : info.unitSize);
   if (raw.length & 1) {
     const padded = new Uint8Array(raw.length + 1);
     padded.set(raw);
@@ -69,12 +71,25 @@ export class DatasetWriter {
     }
   }
 
-  /** Writes every element of `ds` (in tag order) to `w`. */
+  /** Writes every element of `ds` (in tag order) to `w`. A Group Length gets the encoded length of the rest of its group (PS3.5 §7.2). */
   writeDataset(w: ChunkWriter, ds: Dataset): void {
     const dropGroupLength = this.options.groupLength === 'remove';
-    for (const el of ds) {
-      if (dropGroupLength && isGroupLength(el.tag)) continue;
-      this.writeElement(w, ds, el);
+    const els = [...ds];
+    for (let i = 0; i < els.length; i++) {
+      const el = els[i]!;
+      if (!isGroupLength(el.tag)) {
+        this.writeElement(w, ds, el);
+        continue;
+      }
+      if (dropGroupLength) continue;
+      const group = el.tag >>> 16;
+      const body = new ChunkWriter();
+      let j = i + 1;
+      for (; j < els.length && els[j]!.tag >>> 16 === group; j++) this.writeElement(body, ds, els[j]!);
+      this.header(w, el.tag, 'UL', 4);
+      w.u32(body.length, this.enc.littleEndian);
+      w.append(body);
+      i = j - 1;
     }
   }
 
@@ -128,7 +143,9 @@ export class DatasetWriter {
   private writeSequence(w: ChunkWriter, el: DicomElement): void {
     const le = this.enc.littleEndian;
     const items = el.items!;
-    const seqUndefined = this.undefinedForm(el.undefinedLength);
+    // In implicit VR a reader knows a sequence of defined length only from its dictionary; a private or unknown
+    // one is written with undefined length so that it reads back as a sequence (PS3.5 §7.5.1, §6.2.2).
+    const seqUndefined = this.undefinedForm(el.undefinedLength) || (!this.enc.explicitVR && !lookupTag(el.tag)?.vrs.includes('SQ'));
     const body = new ChunkWriter();
     for (const item of items) {
       const itemUndefined = this.undefinedForm(item.undefinedLength);

@@ -18,9 +18,9 @@ function nodeZlib(): ZlibLike | undefined {
   return p?.getBuiltinModule?.('node:zlib') as ZlibLike | undefined;
 }
 
-/** The default cap on inflated size: 100× the compressed size plus 64 MiB (a deflate bomb ratio is ~1000×). */
+/** The default cap on inflated size: 32× the compressed size plus 8 MiB (real deflated datasets compress 1–3×; a deflate bomb ~1000×). */
 export function defaultInflateCap(compressed: number): number {
-  return Math.min(compressed * 100 + 64 * 1024 * 1024, 2 ** 31 - 1);
+  return Math.min(compressed * 32 + 8 * 1024 * 1024, 2 ** 31 - 1);
 }
 
 export const defaultInflate: Inflate = (bytes, maxOutput) => {

@@ -22,7 +22,7 @@ import { PixelDataTag, FloatPixelDataTag, DoubleFloatPixelDataTag, type Tag } fr
 export interface ReadOptions extends DatasetReadOptions {
   /** Inflate for deflated transfer syntaxes where Node's zlib is not available (browsers). */
   inflate?: Inflate;
-  /** Cap on the inflated size of a deflated dataset (default: 100× the compressed size + 64 MiB). */
+  /** Cap on the inflated size of a deflated dataset (default: 32× the compressed size + 8 MiB). */
   maxInflatedSize?: number;
   /** For input without File Meta: the transfer syntax to assume instead of detecting it. */
   transferSyntax?: string;
@@ -65,17 +65,30 @@ export function detectEncoding(b: Uint8Array, at: number): ReaderState {
   return { explicitVR: vrFromCode(b[at + 4]!, b[at + 5]!) !== undefined, littleEndian };
 }
 
+/**
+ * Whether the input starts with an explicit VR element the dictionary agrees with: then "DICM" at byte 128 with
+ * no File Meta group after it is a coincidence in the data (dcm4che's no_preamble_dicm_in_data), not a preamble.
+ */
+function startsWithElement(b: Uint8Array): boolean {
+  if (b.length < 8) return false;
+  const tag = ((b[0]! | (b[1]! << 8)) << 16) | (b[2]! | (b[3]! << 8));
+  const vr = vrFromCode(b[4]!, b[5]!);
+  return vr !== undefined && (lookupTag(tag >>> 0)?.vrs.includes(vr) ?? false);
+}
+
 /** Whether the element at the reader's position looks explicit: its VR bytes name a VR the dictionary allows. */
 function looksExplicit(reader: DatasetReader): boolean | undefined {
   const tag = reader.peekTag();
   if (tag < 0) return undefined;
-  const vr = reader.peekVR();
-  if (!vr) return false;
-  const e = lookupTag(tag);
-  return !e || e.vrs.length === 0 || e.vrs.includes(vr) || vr === 'UN';
+  // Two upper-case letters where the VR goes: explicit, even when the dictionary disagrees with that VR or does
+  // not know it (the element reader warns about those); anything else is a length: implicit.
+  const code = reader.peekVRCode();
+  if (!code) return undefined;
+  const [b0, b1] = code;
+  return b0 >= 0x41 && b0 <= 0x5a && b1 >= 0x41 && b1 <= 0x5a;
 }
 
-function stopPredicate(o: DatasetReadOptions): ((t: Tag) => boolean) | undefined {
+export function stopPredicate(o: DatasetReadOptions): ((t: Tag) => boolean) | undefined {
   const stopAt = o.stopAtTag;
   const px = o.stopBeforePixelData;
   if (stopAt === undefined && !px) return undefined;
@@ -87,11 +100,39 @@ function stopPredicate(o: DatasetReadOptions): ((t: Tag) => boolean) | undefined
  * (files); without it, the window is the whole source.
  */
 export function readPart10(window: Window, size: number, options: ReadOptions = {}, refill?: Refill, source?: ByteSource): DicomFile {
+  const header = readHeader(window, size, options, refill, source);
+  const dataset = new Dataset();
+  let dsReader = header.reader;
+  if (header.transferSyntax.deflated) {
+    const start = dsReader.offset;
+    const compressed = dsReader.take(size - start);
+    if (!compressed) throw new DicomError('TRUNCATED', 'cannot read the deflated dataset', { offset: start });
+    const cap = options.maxInflatedSize ?? defaultInflateCap(compressed.length);
+    const inflated = (options.inflate ?? defaultInflate)(compressed, cap);
+    dsReader = new DatasetReader({ bytes: inflated, base: 0 }, inflated.length, { explicitVR: true, littleEndian: true }, options, undefined, new MemorySource(inflated));
+    dsReader.warnings.push(...header.reader.warnings);
+  }
+  dsReader.readElements(dataset, -1, 0, stopPredicate(options));
+  return finishFile(header, dataset, dsReader);
+}
+
+/** What comes before the dataset: framing, File Meta, transfer syntax, and a reader at the dataset's first byte. */
+export interface Part10Header {
+  meta: Dataset;
+  transferSyntax: TransferSyntax;
+  format: DicomFile['format'];
+  preamble: Uint8Array | undefined;
+  /** Positioned at the first byte of the dataset, in its encoding (for deflate: at the compressed bytes). */
+  reader: DatasetReader;
+}
+
+/** Reads the preamble, "DICM" and File Meta, and settles the transfer syntax (checked against the data). */
+export function readHeader(window: Window, size: number, options: ReadOptions = {}, refill?: Refill, source?: ByteSource): Part10Header {
   const b = window.bytes;
   let at = 0;
   let format: DicomFile['format'] = 'no-meta';
   let preamble: Uint8Array | undefined;
-  if (hasDicm(b, 128)) {
+  if (hasDicm(b, 128) && !(b[132] !== 0x02 && startsWithElement(b))) {
     preamble = b.subarray(0, 128);
     at = 132;
     format = 'part10';
@@ -134,17 +175,7 @@ export function readPart10(window: Window, size: number, options: ReadOptions = 
     if (meta.size > 0) reader.warnings.push({ code: 'INVALID_FILE_META', message: `no Transfer Syntax UID in the File Meta; detected ${ts.name}` });
   }
 
-  const dataset = new Dataset();
-  let dsReader = reader;
-  if (ts.deflated) {
-    const start = reader.offset;
-    const compressed = reader.take(size - start);
-    if (!compressed) throw new DicomError('TRUNCATED', 'cannot read the deflated dataset', { offset: start });
-    const cap = options.maxInflatedSize ?? defaultInflateCap(compressed.length);
-    const inflated = (options.inflate ?? defaultInflate)(compressed, cap);
-    dsReader = new DatasetReader({ bytes: inflated, base: 0 }, inflated.length, { explicitVR: true, littleEndian: true }, options, undefined, new MemorySource(inflated));
-    dsReader.warnings.push(...reader.warnings);
-  } else {
+  if (!ts.deflated) {
     reader.setState({ explicitVR: ts.explicitVR, littleEndian: ts.littleEndian });
     // Check the transfer syntax against the data: some files say explicit and are implicit, or the reverse.
     if (ts.littleEndian) {
@@ -160,7 +191,22 @@ export function readPart10(window: Window, size: number, options: ReadOptions = 
       }
     }
   }
-  dsReader.readElements(dataset, -1, 0, stopPredicate(options));
+  return { meta, transferSyntax: ts, format, preamble, reader };
+}
+
+/** The checks made once the dataset is read, and the result. */
+export function finishFile(header: Part10Header, dataset: Dataset, dsReader: DatasetReader): DicomFile {
+  const { meta, transferSyntax: ts, format, preamble } = header;
+  if (format === 'no-meta' && dataset.size === 0 && !dsReader.stopped) {
+    throw new DicomError('NOT_DICOM', `no preamble, no File Meta and no data element could be read: not DICOM (${dsReader.warnings[0]?.message ?? 'empty'})`, { offset: 0 });
+  }
+  if (!ts.encapsulated && dataset.get(PixelDataTag)?.encapsulated) {
+    dsReader.warnings.push({
+      code: 'UNSUPPORTED_TRANSFER_SYNTAX',
+      message: `encapsulated Pixel Data in a native transfer syntax (${ts.uid}): the Transfer Syntax UID is wrong (PS3.5 §A.4)`,
+      tagPath: '(7FE0,0010)',
+    });
+  }
   const result: DicomFile = { meta, dataset, transferSyntax: ts, format, warnings: dsReader.warnings, stopped: dsReader.stopped };
   if (preamble) result.preamble = preamble;
   return result;

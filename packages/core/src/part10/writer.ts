@@ -8,6 +8,8 @@ import { findTransferSyntax, transferSyntaxOrDefault, ExplicitVRLittleEndian, ty
 import { ChunkWriter } from './byte-sink.js';
 import { DatasetWriter, type DatasetWriteOptions } from './dataset-writer.js';
 import { defaultDeflate, type Deflate } from './inflate.js';
+import { DirectoryRecordSequenceTag, relocateDirectoryRecords } from './directory-offsets.js';
+import { parseDicom } from './reader.js';
 import { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } from './version.js';
 
 export interface WriteOptions extends DatasetWriteOptions {
@@ -76,11 +78,20 @@ export function writeDataset(dataset: Dataset, transferSyntax: string | Transfer
 export function writeDicomChunks(file: WritableFile, options: WriteOptions = {}): Uint8Array[] {
   const ts = resolveTs(file, options);
   const meta = buildFileMeta(file.dataset, ts, file.meta, options.implementation);
-  const w = new ChunkWriter(4096);
-  w.bytes(options.preamble ?? new Uint8Array(128));
-  w.ascii('DICM');
-  new DatasetWriter({ explicitVR: true, littleEndian: true, encapsulated: false }).writeDataset(w, meta);
-  return [...w.finish(), ...writeDatasetChunks(file.dataset, ts, options)];
+  const write = (dataset: Dataset): Uint8Array[] => {
+    const w = new ChunkWriter(4096);
+    w.bytes(options.preamble ?? new Uint8Array(128));
+    w.ascii('DICM');
+    new DatasetWriter({ explicitVR: true, littleEndian: true, encapsulated: false }).writeDataset(w, meta);
+    return [...w.finish(), ...writeDatasetChunks(dataset, ts, options)];
+  };
+  const chunks = write(file.dataset);
+  // A DICOMDIR's record offsets count bytes in the file: where the records moved, write them again with new offsets.
+  if (!ts.deflated && file.dataset.get(DirectoryRecordSequenceTag)?.items?.length) {
+    const relocated = relocateDirectoryRecords(file.dataset, parseDicom(concatChunks(chunks)).dataset);
+    if (relocated) return write(relocated);
+  }
+  return chunks;
 }
 
 /** A Part 10 file as one byte array. */
