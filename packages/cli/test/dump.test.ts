@@ -21,7 +21,7 @@ test('dump prints the meta, the dataset and nested items', () => {
   const r = runCli(['dump', file]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /\(0002,0010\) UI \[1\.2\.840\.10008\.1\.2\.1\]/);
-  assert.match(r.stdout, /\(0010,0010\) PN \[Doe\^Jane\] +# +8 PatientName/);
+  assert.match(r.stdout, /\(0010,0010\) PN \[Doe\^Jane\] +# +8, 1 PatientName/);
   assert.match(r.stdout, /\(0008,2218\) SQ \(Sequence with explicit length #=1\)/);
   assert.match(r.stdout, /^ {4}\(0008,0100\) SH \[X1\]/m);
 });
@@ -35,9 +35,9 @@ test('dump --no-meta leaves the File Meta out', () => {
 test('bad input: exit 1, one line naming the problem, no stack trace', () => {
   const bad = join(dir, 'bad.dcm');
   const bytes = writeDicom({ dataset: ds }).slice();
-  // Make the item inside the sequence declare more bytes than its sequence holds.
+  // Make the item inside the sequence end in the middle of its element.
   const at = Buffer.from(bytes).indexOf(Buffer.from([0xfe, 0xff, 0x00, 0xe0]));
-  new DataView(bytes.buffer).setUint32(at + 4, 0x1000, true);
+  new DataView(bytes.buffer).setUint32(at + 4, 4, true);
   writeFileSync(bad, bytes);
   const r = runCli(['dump', bad]);
   assert.equal(r.status, 1);
