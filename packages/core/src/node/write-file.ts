@@ -5,7 +5,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { writeDicomChunks, type WritableFile, type WriteOptions } from '../part10/writer.js';
+import { writeDicomStream, type WritableFile, type WriteOptions } from '../part10/writer.js';
 
 /** Writes chunks to `path` atomically (temp file + fsync + rename). */
 export function writeChunksAtomic(path: string, chunks: Iterable<Uint8Array>): void {
@@ -36,7 +36,7 @@ export function writeChunksAtomic(path: string, chunks: Iterable<Uint8Array>): v
 
 /** Writes a Part 10 file durably. */
 export function writeDicomFileSync(path: string, file: WritableFile, options: WriteOptions = {}): void {
-  writeChunksAtomic(path, writeDicomChunks(file, options));
+  writeChunksAtomic(path, writeDicomStream(file, options));
 }
 
 export async function writeDicomFile(path: string, file: WritableFile, options: WriteOptions = {}): Promise<void> {

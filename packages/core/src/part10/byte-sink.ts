@@ -1,9 +1,19 @@
+import { readBulk, type BulkDataRef } from '../data/bulk.js';
+
+/** A piece of output: bytes, or a value still in its source (read when the output is consumed). */
+export type Chunk = Uint8Array | BulkDataRef;
+
+/** The bytes of a chunk (reads a deferred value whole). */
+export function chunkBytes(c: Chunk): Uint8Array {
+  return c instanceof Uint8Array ? c : readBulk(c);
+}
+
 /**
  * Output collected as a list of chunks: small writes are gathered in a scratch buffer, large values are kept
  * as references (no copy), so writing a file with big Pixel Data copies nothing.
  */
 export class ChunkWriter {
-  private chunks: Uint8Array[] = [];
+  private chunks: Chunk[] = [];
   private scratch: Uint8Array;
   private used = 0;
   length = 0;
@@ -71,13 +81,32 @@ export class ChunkWriter {
     this.length += b.length;
   }
 
+  /** A value left in its source: its bytes are read only when the output is consumed (streaming writes). */
+  deferred(ref: BulkDataRef): void {
+    this.flushScratch();
+    this.chunks.push(ref);
+    this.length += ref.length;
+  }
+
+  private flushScratch(): void {
+    if (this.used > 0) {
+      this.chunks.push(this.scratch.subarray(0, this.used));
+      this.scratch = this.scratch.subarray(this.used);
+      this.used = 0;
+      if (this.scratch.length < 64) this.scratch = new Uint8Array(4096);
+    }
+  }
+
   /** Appends another writer's output. */
   append(w: ChunkWriter): void {
-    for (const c of w.finish()) this.bytes(c);
+    for (const c of w.finish()) {
+      if (c instanceof Uint8Array) this.bytes(c);
+      else this.deferred(c);
+    }
   }
 
   /** The chunks written so far (the writer may be used again afterwards). */
-  finish(): Uint8Array[] {
+  finish(): Chunk[] {
     if (this.used > 0) {
       this.chunks.push(this.scratch.subarray(0, this.used));
       this.scratch = this.scratch.subarray(this.used);
@@ -90,7 +119,7 @@ export class ChunkWriter {
 
   /** All output as one array. */
   concat(): Uint8Array {
-    const parts = this.finish();
+    const parts = this.finish().map(chunkBytes);
     if (parts.length === 1) return parts[0]!;
     const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
     let o = 0;

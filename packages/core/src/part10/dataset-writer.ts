@@ -14,6 +14,11 @@ import { formatTag, isGroupLength, ItemDelimitationTag, ItemTag, SequenceDelimit
 import { ChunkWriter } from './byte-sink.js';
 
 export interface DatasetWriteOptions {
+  /**
+   * Values left in their source (bulk data) are emitted as deferred chunks, read only as the output is consumed
+   * (see writeDicomStream), instead of being read whole while encoding. Default false.
+   */
+  deferBulkData?: boolean;
   /** Sequence and item lengths: as read (default), all undefined, or all defined. */
   sequenceLength?: 'preserve' | 'undefined' | 'defined';
   /** Group length elements (gggg,0000): keep them, with their value recalculated for the output (default), or drop them. */
@@ -125,6 +130,13 @@ export class DatasetWriter {
       w.u16(0xfffe, true);
       w.u16(0xe0dd, true);
       w.u32(0, true);
+      return;
+    }
+    if (this.options.deferBulkData && el.bulk && !el.raw && !el.isDecoded && el.bulk.length % 2 === 0 && (el.littleEndian === le || VR_INFO[el.vr].unitSize === 1)) {
+      // Streamed from its source as the output is consumed: never held whole in memory.
+      const vr = this.enc.explicitVR && !VR_INFO[el.vr].longLength && el.bulk.length > 0xffff ? 'UN' : el.vr;
+      this.header(w, el.tag, vr, el.bulk.length);
+      w.deferred(el.bulk);
       return;
     }
     const value = elementValueBytes(ds, el, le);

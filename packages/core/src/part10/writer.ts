@@ -5,7 +5,8 @@
 import { Dataset } from '../data/dataset.js';
 import { DicomError } from '../errors.js';
 import { findTransferSyntax, transferSyntaxOrDefault, ExplicitVRLittleEndian, type TransferSyntax } from '../encoding/transfer-syntax.js';
-import { ChunkWriter } from './byte-sink.js';
+import { ChunkWriter, chunkBytes, type Chunk } from './byte-sink.js';
+import { readBulkRange } from '../data/bulk.js';
 import { DatasetWriter, type DatasetWriteOptions } from './dataset-writer.js';
 import { defaultDeflate, type Deflate } from './inflate.js';
 import { DirectoryRecordSequenceTag, relocateDirectoryRecords } from './directory-offsets.js';
@@ -60,13 +61,37 @@ export function buildFileMeta(dataset: Dataset, ts: TransferSyntax, old?: Datase
   return meta;
 }
 
-/** Encodes a bare dataset (no File Meta) in a transfer syntax, as chunks. */
-export function writeDatasetChunks(dataset: Dataset, transferSyntax: string | TransferSyntax, options: WriteOptions = {}): Uint8Array[] {
+function encodeDataset(dataset: Dataset, transferSyntax: string | TransferSyntax, options: WriteOptions): Chunk[] {
   const ts = typeof transferSyntax === 'string' ? transferSyntaxOrDefault(transferSyntax) : transferSyntax;
   const w = new ChunkWriter(4096);
-  new DatasetWriter({ explicitVR: ts.explicitVR, littleEndian: ts.littleEndian, encapsulated: ts.encapsulated }, options).writeDataset(w, dataset);
+  const deferBulkData = !!options.deferBulkData && !ts.deflated;
+  new DatasetWriter({ explicitVR: ts.explicitVR, littleEndian: ts.littleEndian, encapsulated: ts.encapsulated }, { ...options, deferBulkData }).writeDataset(w, dataset);
   if (ts.deflated) return [(options.deflate ?? defaultDeflate)(w.concat())];
   return w.finish();
+}
+
+function encodeFile(file: WritableFile, options: WriteOptions): Chunk[] {
+  const ts = resolveTs(file, options);
+  const meta = buildFileMeta(file.dataset, ts, file.meta, options.implementation);
+  const write = (dataset: Dataset, opts: WriteOptions): Chunk[] => {
+    const w = new ChunkWriter(4096);
+    w.bytes(options.preamble ?? new Uint8Array(128));
+    w.ascii('DICM');
+    new DatasetWriter({ explicitVR: true, littleEndian: true, encapsulated: false }).writeDataset(w, meta);
+    return [...w.finish(), ...encodeDataset(dataset, ts, opts)];
+  };
+  // A DICOMDIR's record offsets count bytes in the file: where the records moved, write them again with new offsets.
+  if (!ts.deflated && file.dataset.get(DirectoryRecordSequenceTag)?.items?.length) {
+    const chunks = write(file.dataset, { ...options, deferBulkData: false });
+    const relocated = relocateDirectoryRecords(file.dataset, parseDicom(concatChunks(chunks.map(chunkBytes))).dataset);
+    return relocated ? write(relocated, options) : chunks;
+  }
+  return write(file.dataset, options);
+}
+
+/** Encodes a bare dataset (no File Meta) in a transfer syntax, as chunks. */
+export function writeDatasetChunks(dataset: Dataset, transferSyntax: string | TransferSyntax, options: WriteOptions = {}): Uint8Array[] {
+  return encodeDataset(dataset, transferSyntax, { ...options, deferBulkData: false }).map(chunkBytes);
 }
 
 /** Encodes a bare dataset (no File Meta) in a transfer syntax. */
@@ -76,22 +101,32 @@ export function writeDataset(dataset: Dataset, transferSyntax: string | Transfer
 
 /** A Part 10 file as chunks (large values are not copied): write them in order to a file or stream. */
 export function writeDicomChunks(file: WritableFile, options: WriteOptions = {}): Uint8Array[] {
-  const ts = resolveTs(file, options);
-  const meta = buildFileMeta(file.dataset, ts, file.meta, options.implementation);
-  const write = (dataset: Dataset): Uint8Array[] => {
-    const w = new ChunkWriter(4096);
-    w.bytes(options.preamble ?? new Uint8Array(128));
-    w.ascii('DICM');
-    new DatasetWriter({ explicitVR: true, littleEndian: true, encapsulated: false }).writeDataset(w, meta);
-    return [...w.finish(), ...writeDatasetChunks(dataset, ts, options)];
-  };
-  const chunks = write(file.dataset);
-  // A DICOMDIR's record offsets count bytes in the file: where the records moved, write them again with new offsets.
-  if (!ts.deflated && file.dataset.get(DirectoryRecordSequenceTag)?.items?.length) {
-    const relocated = relocateDirectoryRecords(file.dataset, parseDicom(concatChunks(chunks)).dataset);
-    if (relocated) return write(relocated);
+  return encodeFile(file, { ...options, deferBulkData: false }).map(chunkBytes);
+}
+
+/** Yields a chunk's bytes, a value left in its source in pieces of at most `piece` bytes. */
+function* piecesOf(chunks: Chunk[], piece: number): Generator<Uint8Array> {
+  for (const c of chunks) {
+    if (c instanceof Uint8Array) {
+      yield c;
+      continue;
+    }
+    for (let at = 0; at < c.length; at += piece) yield readBulkRange(c, at, Math.min(piece, c.length - at));
   }
-  return chunks;
+}
+
+/**
+ * The streaming writer: a Part 10 file as a sequence of byte arrays, in which values left in their source (bulk
+ * data of a file read lazily) are read piece by piece as the sequence is consumed, so writing a 2 GB file costs
+ * memory the size of its header plus one piece (default 1 MiB). Feed it to a file, a socket or `Readable.from`.
+ */
+export function writeDicomStream(file: WritableFile, options: WriteOptions & { pieceSize?: number } = {}): Generator<Uint8Array> {
+  return piecesOf(encodeFile(file, { ...options, deferBulkData: true }), options.pieceSize ?? 1 << 20);
+}
+
+/** The streaming writer for a bare dataset (no File Meta), as DIMSE sends one. See {@link writeDicomStream}. */
+export function writeDatasetStream(dataset: Dataset, transferSyntax: string | TransferSyntax, options: WriteOptions & { pieceSize?: number } = {}): Generator<Uint8Array> {
+  return piecesOf(encodeDataset(dataset, transferSyntax, { ...options, deferBulkData: true }), options.pieceSize ?? 1 << 20);
 }
 
 /** A Part 10 file as one byte array. */
