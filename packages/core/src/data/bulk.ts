@@ -9,6 +9,8 @@ export interface ByteSource {
   readonly size: number;
   /** Bytes [offset, offset + length). May be a view: do not modify. */
   read(offset: number, length: number): Uint8Array;
+  /** Optionally, reads bytes [offset, offset + target.length) into `target` (lets a streaming writer reuse one buffer). */
+  readInto?(offset: number, target: Uint8Array): void;
   /** A description for messages ("file /x/y.dcm", "buffer"). */
   readonly description: string;
 }

@@ -23,6 +23,21 @@ export class FileSource implements ByteSource {
       closeSync(fd);
     }
   }
+
+  readInto(offset: number, target: Uint8Array): void {
+    if (offset + target.length > this.size) throw new DicomError('TRUNCATED', `${target.length} bytes at ${offset} are past the end of ${this.path}`, { offset });
+    const fd = openSync(this.path, 'r');
+    try {
+      let got = 0;
+      while (got < target.length) {
+        const n = readSync(fd, target, got, target.length - got, offset + got);
+        if (n === 0) throw new DicomError('TRUNCATED', `${this.path} ended at byte ${offset + got}`, { offset: offset + got });
+        got += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
 }
 
 /** Reads `length` bytes at `offset` from an open file, looping over short reads. */

@@ -36,7 +36,8 @@ export function writeChunksAtomic(path: string, chunks: Iterable<Uint8Array>): v
 
 /** Writes a Part 10 file durably. */
 export function writeDicomFileSync(path: string, file: WritableFile, options: WriteOptions = {}): void {
-  writeChunksAtomic(path, writeDicomStream(file, options));
+  // Each piece is written before the next is read, so one buffer serves them all.
+  writeChunksAtomic(path, writeDicomStream(file, { ...options, reuseBuffer: true }));
 }
 
 export async function writeDicomFile(path: string, file: WritableFile, options: WriteOptions = {}): Promise<void> {

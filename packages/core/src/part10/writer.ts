@@ -104,14 +104,34 @@ export function writeDicomChunks(file: WritableFile, options: WriteOptions = {})
   return encodeFile(file, { ...options, deferBulkData: false }).map(chunkBytes);
 }
 
-/** Yields a chunk's bytes, a value left in its source in pieces of at most `piece` bytes. */
-function* piecesOf(chunks: Chunk[], piece: number): Generator<Uint8Array> {
+export interface StreamOptions {
+  /** Size of the pieces a value left in its source is read in (default 1 MiB). */
+  pieceSize?: number;
+  /**
+   * Read every piece into one reused buffer: each yielded array is then valid only until the next one is
+   * requested (right for writing to a file as you go; wrong for collecting them). Default false.
+   */
+  reuseBuffer?: boolean;
+}
+
+/** Yields a chunk's bytes, a value left in its source in pieces of at most `pieceSize` bytes. */
+function* piecesOf(chunks: Chunk[], options: StreamOptions): Generator<Uint8Array> {
+  const piece = options.pieceSize ?? 1 << 20;
+  let scratch: Uint8Array | undefined;
   for (const c of chunks) {
     if (c instanceof Uint8Array) {
       yield c;
       continue;
     }
-    for (let at = 0; at < c.length; at += piece) yield readBulkRange(c, at, Math.min(piece, c.length - at));
+    for (let at = 0; at < c.length; at += piece) {
+      const n = Math.min(piece, c.length - at);
+      if (options.reuseBuffer && c.source.readInto) {
+        scratch ??= new Uint8Array(piece);
+        const view = scratch.subarray(0, n);
+        c.source.readInto(c.offset + at, view);
+        yield view;
+      } else yield readBulkRange(c, at, n);
+    }
   }
 }
 
@@ -120,13 +140,13 @@ function* piecesOf(chunks: Chunk[], piece: number): Generator<Uint8Array> {
  * data of a file read lazily) are read piece by piece as the sequence is consumed, so writing a 2 GB file costs
  * memory the size of its header plus one piece (default 1 MiB). Feed it to a file, a socket or `Readable.from`.
  */
-export function writeDicomStream(file: WritableFile, options: WriteOptions & { pieceSize?: number } = {}): Generator<Uint8Array> {
-  return piecesOf(encodeFile(file, { ...options, deferBulkData: true }), options.pieceSize ?? 1 << 20);
+export function writeDicomStream(file: WritableFile, options: WriteOptions & StreamOptions = {}): Generator<Uint8Array> {
+  return piecesOf(encodeFile(file, { ...options, deferBulkData: true }), options);
 }
 
 /** The streaming writer for a bare dataset (no File Meta), as DIMSE sends one. See {@link writeDicomStream}. */
-export function writeDatasetStream(dataset: Dataset, transferSyntax: string | TransferSyntax, options: WriteOptions & { pieceSize?: number } = {}): Generator<Uint8Array> {
-  return piecesOf(encodeDataset(dataset, transferSyntax, { ...options, deferBulkData: true }), options.pieceSize ?? 1 << 20);
+export function writeDatasetStream(dataset: Dataset, transferSyntax: string | TransferSyntax, options: WriteOptions & StreamOptions = {}): Generator<Uint8Array> {
+  return piecesOf(encodeDataset(dataset, transferSyntax, { ...options, deferBulkData: true }), options);
 }
 
 /** A Part 10 file as one byte array. */
