@@ -1,0 +1,52 @@
+/**
+ * The JPEG family (1.2.840.10008.1.2.4.50/.51/.57/.70): the codestream's SOF marker, not the transfer syntax,
+ * decides the decoder (files labelled Baseline sometimes hold lossless streams and the reverse):
+ * SOF3 (lossless, ISO 10918-1 Annex H) → jpeg-lossless-decoder-js; 8-bit DCT → libjpeg-turbo (WASM);
+ * 12-bit DCT (Process 4) → no decoder available in the browser-safe set: a DicomError says so.
+ */
+import { DicomError } from '@dicomkit/core';
+import type { FrameCodec } from './codec.js';
+import { readJpegHeader } from './jpeg-markers.js';
+import { libjpegTurboCodec } from './wasm/libjpeg-turbo.js';
+import { allocatePixels, pixelArrayKind, pixelsFromBytes, type PixelArray } from '../frames/pixel-array.js';
+import type { PixelDescription } from '../frames/description.js';
+import { loadOnce } from './wasm/load-once.js';
+
+async function decodeLossless(frame: Uint8Array, d: PixelDescription): Promise<PixelArray> {
+  const { Decoder } = await import('jpeg-lossless-decoder-js');
+  const h = readJpegHeader(frame)!;
+  const bytesPerSample = h.precision > 8 ? 2 : 1;
+  const copy = frame.slice();
+  const out = new Decoder().decode(copy.buffer, 0, copy.length, bytesPerSample);
+  const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  const count = d.rows * d.columns * d.samplesPerPixel;
+  if (bytes.length < count * bytesPerSample) throw new DicomError('TRUNCATED', `the lossless JPEG decoded to ${bytes.length} bytes; ${count * bytesPerSample} are needed`);
+  const kind = pixelArrayKind(d);
+  const want = d.bitsAllocated <= 8 ? 1 : d.bitsAllocated <= 16 ? 2 : 4;
+  if (want === bytesPerSample) return pixelsFromBytes(kind, bytes.subarray(0, count * bytesPerSample), true);
+  const src = pixelsFromBytes(bytesPerSample === 1 ? 'uint8' : 'uint16', bytes.subarray(0, count * bytesPerSample), true);
+  const dst = allocatePixels(kind, count);
+  for (let i = 0; i < count; i++) dst[i] = src[i]!;
+  return dst;
+}
+
+export const jpegAnyCodec = loadOnce('JPEG', async () => {
+  const c: FrameCodec = {
+    name: 'JPEG (libjpeg-turbo WASM / jpeg-lossless-decoder-js)',
+    async decode(frame, d) {
+      const h = readJpegHeader(frame);
+      if (!h) throw new DicomError('INVALID_VALUE', 'the frame is not a JPEG codestream (no SOI/SOF marker)', { tagPath: 'PixelData' });
+      if (h.rows !== d.rows || h.columns !== d.columns || h.components !== d.samplesPerPixel) {
+        if (!(h.rows === 0 && h.columns === d.columns)) {
+          throw new DicomError('INVALID_VALUE', `the JPEG holds ${h.columns}×${h.rows}×${h.components}; the dataset says ${d.columns}×${d.rows}×${d.samplesPerPixel}`, { tagPath: 'PixelData' });
+        }
+      }
+      if (h.process === 3 || h.process === 7 || h.process === 11 || h.process === 15) return { pixels: await decodeLossless(frame, d) };
+      if (h.precision > 8) {
+        throw new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', `${h.precision}-bit DCT JPEG (Process 4) has no decoder here; register one with registerCodec`, { tagPath: 'PixelData' });
+      }
+      return (await libjpegTurboCodec()).decode(frame, d);
+    },
+  };
+  return c;
+});
