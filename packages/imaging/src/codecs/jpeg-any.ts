@@ -6,9 +6,9 @@
  */
 import { DicomError } from '@dicomkit/core';
 import type { FrameCodec } from './codec.js';
-import { readJpegHeader } from './jpeg-markers.js';
+import { readJpegHeader, jpegPointTransform } from './jpeg-markers.js';
 import { libjpegTurboCodec } from './wasm/libjpeg-turbo.js';
-import { allocatePixels, pixelArrayKind, pixelsFromBytes, type PixelArray } from '../frames/pixel-array.js';
+import { copyBytes, allocatePixels, pixelArrayKind, pixelsFromBytes, type PixelArray } from '../frames/pixel-array.js';
 import type { PixelDescription } from '../frames/description.js';
 import { loadOnce } from './wasm/load-once.js';
 
@@ -16,11 +16,12 @@ async function decodeLossless(frame: Uint8Array, d: PixelDescription): Promise<P
   const { Decoder } = await import('jpeg-lossless-decoder-js');
   const h = readJpegHeader(frame)!;
   const bytesPerSample = h.precision > 8 ? 2 : 1;
-  const copy = frame.slice();
-  const out = new Decoder().decode(copy.buffer, 0, copy.length, bytesPerSample);
+  const copy = copyBytes(frame);
+  const out = new Decoder().decode(copy.buffer as ArrayBuffer, 0, copy.length, bytesPerSample);
   const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   const count = d.rows * d.columns * d.samplesPerPixel;
   if (bytes.length < count * bytesPerSample) throw new DicomError('TRUNCATED', `the lossless JPEG decoded to ${bytes.length} bytes; ${count * bytesPerSample} are needed`);
+  fixPointTransform(bytes, bytesPerSample, h.precision, jpegPointTransform(frame));
   const kind = pixelArrayKind(d);
   const want = d.bitsAllocated <= 8 ? 1 : d.bitsAllocated <= 16 ? 2 : 4;
   if (want === bytesPerSample) return pixelsFromBytes(kind, bytes.subarray(0, count * bytesPerSample), true);
@@ -28,6 +29,26 @@ async function decodeLossless(frame: Uint8Array, d: PixelDescription): Promise<P
   const dst = allocatePixels(kind, count);
   for (let i = 0; i < count; i++) dst[i] = src[i]!;
   return dst;
+}
+
+/**
+ * jpeg-lossless-decoder-js ignores the point transform Al (ISO 10918-1 H.1.2.1): it starts prediction at
+ * 2^(P-1) instead of 2^(P-Al-1) and does not shift the result left by Al. Predictors 1–7 carry a constant offset
+ * through unchanged (their weights sum to one; the offset is even), so subtracting it modulo 2^16 and shifting
+ * gives the standard's values (checked against GDCM on GH1376.dcm, Al = 2).
+ */
+function fixPointTransform(bytes: Uint8Array, bytesPerSample: number, precision: number, al: number): void {
+  if (al === 0) return;
+  const offset = 2 ** (precision - 1) - 2 ** (precision - al - 1);
+  if (bytesPerSample === 2) {
+    for (let i = 0; i + 1 < bytes.length; i += 2) {
+      const v = ((((bytes[i]! | (bytes[i + 1]! << 8)) - offset) & 0xffff) << al) & 0xffff;
+      bytes[i] = v & 0xff;
+      bytes[i + 1] = v >>> 8;
+    }
+  } else {
+    for (let i = 0; i < bytes.length; i++) bytes[i] = ((((bytes[i]! - offset) & 0xff) << al) & 0xff);
+  }
 }
 
 export const jpegAnyCodec = loadOnce('JPEG', async () => {

@@ -84,3 +84,44 @@ function findSoc(b: Uint8Array): number {
   for (let i = 0; i < n; i++) if (b[i] === 0xff && b[i + 1] === 0x4f && b[i + 2] === 0xff && b[i + 3] === 0x51) return i;
   return -1;
 }
+
+/**
+ * Guesses the transfer syntax of an encapsulated frame from its first bytes, for files whose transfer syntax
+ * says native but whose Pixel Data is encapsulated (seen in the wild): JPEG-LS (SOF55), JPEG lossless (SOF3),
+ * other JPEG, JPEG 2000 / HTJ2K (SOC + SIZ; CAP marker → HTJ2K), RLE (a 64-byte header with 1..15 segments).
+ */
+export function sniffTransferSyntax(b: Uint8Array): string | undefined {
+  const h = readJpegHeader(b);
+  if (h) return h.process === 0x37 ? '1.2.840.10008.1.2.4.80' : h.process === 3 ? '1.2.840.10008.1.2.4.57' : '1.2.840.10008.1.2.4.50';
+  if (b.length > 4 && b[0] === 0xff && b[1] === 0x4f && b[2] === 0xff && b[3] === 0x51) {
+    const sizLen = (b[4]! << 8) | b[5]!;
+    const next = 4 + sizLen;
+    return b[next] === 0xff && b[next + 1] === 0x50 ? '1.2.840.10008.1.2.4.201' : '1.2.840.10008.1.2.4.90';
+  }
+  if (b.length >= 64) {
+    const n = b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24);
+    const first = b[4]! | (b[5]! << 8) | (b[6]! << 16) | (b[7]! << 24);
+    if (n >= 1 && n <= 15 && first === 64) return '1.2.840.10008.1.2.5';
+  }
+  return undefined;
+}
+
+/** The point transform Al of the first scan (SOS, ISO 10918-1 B.2.3): lossless streams keep value >> Al. */
+export function jpegPointTransform(b: Uint8Array): number {
+  let i = 2;
+  while (i + 4 <= b.length) {
+    if (b[i] !== 0xff) return 0;
+    const m = b[i + 1]!;
+    if (m === 0xff) {
+      i++;
+      continue;
+    }
+    const len = (b[i + 2]! << 8) | b[i + 3]!;
+    if (m === 0xda) {
+      const ns = b[i + 4]!;
+      return b[i + 4 + 1 + 2 * ns + 2]! & 0x0f;
+    }
+    i += 2 + len;
+  }
+  return 0;
+}

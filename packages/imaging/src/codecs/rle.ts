@@ -9,6 +9,7 @@
 import { DicomError } from '@dicomkit/core';
 import { pixelArrayKind, allocatePixels, pixelBytes, type PixelArray } from '../frames/pixel-array.js';
 import type { PixelDescription } from '../frames/description.js';
+import { unpackBits } from '../frames/native.js';
 
 const HEADER = 64;
 const MAX_SEGMENTS = 15;
@@ -63,6 +64,13 @@ export function decodeRle(frame: Uint8Array, d: PixelDescription): PixelArray {
     offsets.push(off);
   }
   const pixels = d.rows * d.columns;
+  if (d.bitsAllocated === 1) {
+    // 1-bit data: the one segment holds the packed bits of the frame (PS3.5 §8.1.1 packing), as pydicom and dcm4che write it.
+    const packed = new Uint8Array(Math.ceil(pixels / 8));
+    const got = decodeRleSegment(frame, offsets[0]!, frame.length, packed, 0, packed.length);
+    if (got < packed.length) throw new DicomError('TRUNCATED', `the RLE segment decodes to ${got} bytes; the 1-bit frame needs ${packed.length}`);
+    return unpackBits(packed, 0, pixels * d.samplesPerPixel);
+  }
   const kind = pixelArrayKind(d.bitsAllocated === 1 ? { ...d, bitsAllocated: 8 } : d);
   const out = allocatePixels(kind, pixels * d.samplesPerPixel);
   const outBytes = pixelBytes(out);

@@ -15,6 +15,7 @@ import { pixelDescription, samplesPerFrame, type PixelDescription } from './desc
 import { nativeFrame } from './native.js';
 import type { PixelArray } from './pixel-array.js';
 import { getCodec } from '../codecs/registry.js';
+import { sniffTransferSyntax } from '../codecs/jpeg-markers.js';
 
 export interface Frame {
   /** 0-based frame index. */
@@ -93,7 +94,9 @@ export async function getFrame(ds: Dataset, transferSyntax: TransferSyntax | str
   const el = ds.get(d.pixelDataTag)!;
   if (!el.encapsulated) return { index, pixels: nativeFrame(el, d, index), description: decodedDescription(d) };
   const bytes = encapsulatedFrameBytes(ds, index, d);
-  const codec = await getCodec(ts.uid);
+  // A native transfer syntax with encapsulated Pixel Data (seen in the wild): the codestream says what it is.
+  const uid = ts.encapsulated ? ts.uid : sniffTransferSyntax(bytes) ?? ts.uid;
+  const codec = await getCodec(uid);
   let decoded;
   try {
     decoded = await codec.decode(bytes, d);

@@ -53,7 +53,7 @@ export function pixelsFromBytes(kind: PixelArrayKind, bytes: Uint8Array, copy = 
   const size = SIZE[kind];
   if (bytes.length % size !== 0) throw new DicomError('INVALID_LENGTH', `${bytes.length} bytes are not a whole number of ${size}-byte samples`);
   let b = bytes;
-  if (copy || b.byteOffset % size !== 0) b = b.slice();
+  if (copy || b.byteOffset % size !== 0) b = copyBytes(b);
   const n = b.length / size;
   switch (kind) {
     case 'uint8':
@@ -73,6 +73,13 @@ export function pixelsFromBytes(kind: PixelArrayKind, bytes: Uint8Array, copy = 
     case 'float64':
       return new Float64Array(b.buffer, b.byteOffset, n);
   }
+}
+
+/** A copy in a fresh ArrayBuffer (Buffer.prototype.slice would give a view). */
+export function copyBytes(b: Uint8Array): Uint8Array {
+  const c = new Uint8Array(b.length);
+  c.set(b);
+  return c;
 }
 
 /** The bytes under a typed array (a view, little endian). */

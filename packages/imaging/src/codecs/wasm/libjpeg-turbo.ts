@@ -25,12 +25,20 @@ export const libjpegTurboCodec = loadOnce('libjpeg-turbo', async () => {
   const c: FrameCodec = {
     name: 'libjpeg-turbo (WASM)',
     decode(frame, d) {
-      decoder.getEncodedBuffer(frame.length).set(frame);
+      const h = readJpegHeader(frame);
+      let stream = frame;
+      let converted = d.samplesPerPixel === 3 && h !== undefined && jpegIsYCbCr(h);
+      // libjpeg (jdapimin.c) takes a 3-component stream without JFIF or Adobe marker for YCbCr unless its component
+      // ids are 'R','G','B'. Without either marker, the dataset's word decides, as in dcmtk and GDCM: Photometric
+      // Interpretation RGB means the samples were stored untransformed, and an Adobe marker saying so is inserted.
+      if (converted && h && !h.jfif && h.adobeTransform === undefined && d.photometricInterpretation === 'RGB') {
+        stream = withAdobeNoTransform(frame);
+        converted = false;
+      }
+      decoder.getEncodedBuffer(stream.length).set(stream);
       decoder.decode();
       const pixels = wasmOutput(decoder.getDecodedBuffer(), decoder.getFrameInfo(), d);
-      const h = readJpegHeader(frame);
-      // libjpeg converts YCbCr codestreams to RGB (jdapimin.c): the samples are then RGB whatever the dataset says.
-      return h && jpegIsYCbCr(h) ? { pixels, photometricInterpretation: 'RGB' } : { pixels };
+      return converted ? { pixels, photometricInterpretation: 'RGB' } : { pixels };
     },
     encode(pixels, d, options) {
       encoder ??= new m.JPEGEncoder();
@@ -46,6 +54,16 @@ export const libjpegTurboCodec = loadOnce('libjpeg-turbo', async () => {
   };
   return c;
 });
+
+/** The stream with an Adobe APP14 segment (transform 0: no colour transform) inserted after SOI. */
+function withAdobeNoTransform(frame: Uint8Array): Uint8Array {
+  const app14 = [0xff, 0xee, 0x00, 0x0e, 0x41, 0x64, 0x6f, 0x62, 0x65, 0x00, 0x64, 0x00, 0x00, 0x00, 0x00, 0x00];
+  const out = new Uint8Array(frame.length + app14.length);
+  out.set(frame.subarray(0, 2), 0);
+  out.set(app14, 2);
+  out.set(frame.subarray(2), 2 + app14.length);
+  return out;
+}
 
 /** The JPEG Baseline codec (1.2.840.10008.1.2.4.50). */
 export const jpegBaselineCodec = libjpegTurboCodec;
