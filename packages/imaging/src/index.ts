@@ -11,3 +11,4 @@ export type { FrameCodec, DecodedFrame, EncodedFrame, EncodeOptions, CodecLoader
 export { registerCodec, getCodec, hasCodec, registeredTransferSyntaxes, TS } from './codecs/registry.js';
 export { decodeRle, encodeRle } from './codecs/rle.js';
 export { wasmHeapSizes } from './codecs/wasm/emscripten.js';
+export { transcode, type TranscodeOptions, type TranscodedFile } from './transcode.js';

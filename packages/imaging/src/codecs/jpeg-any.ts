@@ -68,6 +68,11 @@ export const jpegAnyCodec = loadOnce('JPEG', async () => {
       }
       return (await libjpegTurboCodec()).decode(frame, d);
     },
+    async encode(pixels, d, options) {
+      const turbo = await libjpegTurboCodec();
+      return turbo.encode!(pixels, d, options);
+    },
+    canEncode: (d) => !d.float && d.bitsAllocated === 8 && d.bitsStored === 8 && (d.samplesPerPixel === 1 || d.samplesPerPixel === 3),
   };
   return c;
 });

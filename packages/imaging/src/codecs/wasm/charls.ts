@@ -38,7 +38,7 @@ export const charlsCodec = loadOnce('CharLS', () =>
         encoder ??= new m.JpegLSEncoder();
         const info = frameInfoFor(d);
         wasmInput(encoder.getDecodedBuffer(info), pixels);
-        const near = options.nearLossless ?? 0;
+        const near = options.nearLossless ?? (options.lossless === false ? 2 : 0);
         encoder.setNearLossless(near);
         encoder.setInterleaveMode(d.samplesPerPixel > 1 ? 2 : 0);
         encoder.encode();

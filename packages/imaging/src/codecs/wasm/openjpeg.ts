@@ -51,7 +51,8 @@ export const openjpegCodec = loadOnce('OpenJPEG', async () => {
         encoder.delete();
       }
     },
-    canEncode: (d) => !d.float && d.bitsAllocated >= 8 && d.bitsAllocated <= 16,
+    // 16-bit colour traps inside this OpenJPEG build: refused.
+    canEncode: (d) => !d.float && d.bitsAllocated >= 8 && d.bitsAllocated <= 16 && (d.samplesPerPixel === 1 || d.bitsAllocated === 8),
   };
   return c;
 });
