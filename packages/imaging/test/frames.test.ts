@@ -152,3 +152,26 @@ test('HTJ2K lossless decodes to an RGB frame of the declared size with real cont
   assert.equal(fr.pixels.length, 480 * 640 * 3);
   assert.ok(new Set(fr.pixels).size > 200);
 });
+
+test('every file with pixel data decodes every frame or gives a DicomError', { skip: needTestdata() }, async () => {
+  let decoded = 0;
+  const errors = new Map<string, number>();
+  for (const row of inventory().filter((r) => r.pixel_data !== '')) {
+    let f: DicomFile;
+    try {
+      f = readDicomFileSync(row.abs);
+    } catch (e) {
+      assert.ok(isDicomError(e), `${row.path}: reading threw ${String(e)}`);
+      continue;
+    }
+    try {
+      await decodeAll(f);
+      decoded++;
+    } catch (e) {
+      assert.ok(isDicomError(e), `${row.path}: ${String(e)}`);
+      errors.set(e.code, (errors.get(e.code) ?? 0) + 1);
+    }
+  }
+  console.log(`# ${decoded} files decode; DicomErrors: ${[...errors].map(([c, n]) => `${c} ${n}`).join(', ')}`);
+  assert.ok(decoded > 200);
+});

@@ -125,3 +125,9 @@ export function jpegPointTransform(b: Uint8Array): number {
   }
   return 0;
 }
+
+/** Whether a JPEG / JPEG-LS stream ends with EOI (FFD9), allowing a few bytes of padding after it (00 or FF, seen in the wild). */
+export function endsWithEoi(b: Uint8Array): boolean {
+  for (let i = b.length - 2; i >= Math.max(2, b.length - 32); i--) if (b[i] === 0xff && b[i + 1] === 0xd9) return true;
+  return false;
+}

@@ -62,8 +62,8 @@ export function pixelDescription(ds: Dataset): PixelDescription {
   const pixelRepresentation = float ? 0 : ds.number('PixelRepresentation') ?? 0;
   const planarConfiguration = samplesPerPixel > 1 ? ds.number('PlanarConfiguration') ?? 0 : 0;
   const photometricInterpretation = (ds.string('PhotometricInterpretation') ?? (samplesPerPixel === 3 ? 'RGB' : 'MONOCHROME2')).trim().toUpperCase();
-  const nf = ds.string('NumberOfFrames');
-  const numberOfFrames = nf === undefined || nf.trim() === '' ? 1 : Number(nf);
+  const nf = ds.has('NumberOfFrames') ? ds.numbers('NumberOfFrames')[0] : undefined;
+  const numberOfFrames = nf === undefined || Number.isNaN(nf) ? 1 : nf;
   const d: PixelDescription = {
     rows,
     columns,

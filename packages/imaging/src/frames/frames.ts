@@ -102,7 +102,9 @@ export async function getFrame(ds: Dataset, transferSyntax: TransferSyntax | str
     decoded = await codec.decode(bytes, d);
   } catch (e) {
     if (e instanceof DicomError) throw e;
-    throw new DicomError('INVALID_VALUE', `${codec.name} could not decode frame ${index + 1}: ${(e as Error).message ?? String(e)}`, { cause: e, tagPath: 'PixelData' });
+    // Emscripten codecs throw C++ exceptions as bare numbers: say what it means instead.
+    const why = e instanceof Error ? e.message : `the codestream is invalid (codec error ${String(e)})`;
+    throw new DicomError('INVALID_VALUE', `${codec.name} could not decode frame ${index + 1}: ${why}`, { cause: e, tagPath: 'PixelData' });
   }
   const want = samplesPerFrame(d);
   if (decoded.pixels.length !== want) {

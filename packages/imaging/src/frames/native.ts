@@ -10,7 +10,7 @@ import { allocatePixels, interleave, pixelArrayKind, pixelsFromBytes, swapUnits,
 
 /** Bytes [offset, offset + length) of an element's value, read from its source when left there. */
 export function valueRange(el: DicomElement, offset: number, length: number): Uint8Array {
-  const total = el.length;
+  const total = valueLength(el);
   if (offset + length > total) {
     throw new DicomError('TRUNCATED', `pixel data holds ${total} bytes; the frame needs bytes ${offset}..${offset + length}`, { tagPath: 'PixelData' });
   }
@@ -18,6 +18,13 @@ export function valueRange(el: DicomElement, offset: number, length: number): Ui
   if (el.bulk) return readBulk({ source: el.bulk.source, offset: el.bulk.offset + offset, length });
   if (el.decoded instanceof Uint8Array) return el.decoded.subarray(offset, offset + length);
   throw new DicomError('INVALID_VALUE', 'the pixel data element has no value', { tagPath: 'PixelData' });
+}
+
+/** Length of an element's value in bytes, whether read (raw), left in the source (bulk) or set by a caller. */
+export function valueLength(el: DicomElement): number {
+  if (el.raw) return el.raw.length;
+  if (el.bulk) return el.bulk.length;
+  return el.decoded instanceof Uint8Array ? el.decoded.length : 0;
 }
 
 /** Whether the element's bytes are in big endian order (read from an Explicit VR Big Endian dataset). */
@@ -105,5 +112,5 @@ function expand422(src: Uint8Array, d: PixelDescription): PixelArray {
 /** Number of whole frames the native pixel data holds (fewer than Number of Frames when truncated). */
 export function nativeFramesPresent(el: DicomElement, d: PixelDescription): number {
   const bits = frameBits(d);
-  return Math.floor((el.length * 8) / bits);
+  return Math.floor((valueLength(el) * 8) / bits);
 }

@@ -6,6 +6,8 @@ import type { FrameCodec } from '../codec.js';
 import { instantiate, type EmscriptenModule, type WasmDecoder, type WasmEncoder } from './emscripten.js';
 import { wasmOutput, wasmInput, frameInfoFor } from './buffers.js';
 import { loadOnce } from './load-once.js';
+import { DicomError } from '@dicomkit/core';
+import { endsWithEoi } from '../jpeg-markers.js';
 
 interface CharlsDecoder extends WasmDecoder {
   getInterleaveMode(): number;
@@ -27,6 +29,8 @@ export const charlsCodec = loadOnce('CharLS', () =>
     const c: FrameCodec = {
       name: 'CharLS (WASM)',
       decode(frame, d) {
+        // CharLS spends tens of seconds on some truncated streams: a stream must end with EOI (T.87 §C.1).
+        if (!endsWithEoi(frame)) throw new DicomError('TRUNCATED', 'the JPEG-LS codestream has no EOI marker at its end', { tagPath: 'PixelData' });
         decoder.getEncodedBuffer(frame.length).set(frame);
         decoder.decode();
         const info = decoder.getFrameInfo();
