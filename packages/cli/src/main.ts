@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { registerDump } from './commands/dump.js';
+import { registerRender } from './commands/render.js';
 import { reportAndExit } from './errors.js';
 
 export function buildProgram(): Command {
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ outputError: (str, write) => write(str) });
   registerDump(program);
+  registerRender(program);
   return program;
 }
 
