@@ -51,6 +51,7 @@ function fixPointTransform(bytes: Uint8Array, bytesPerSample: number, precision:
   }
 }
 
+/** The JPEG family decoder (no encoder: JPEG lossless and 12-bit encoding are not available). */
 export const jpegAnyCodec = loadOnce('JPEG', async () => {
   const c: FrameCodec = {
     name: 'JPEG (libjpeg-turbo WASM / jpeg-lossless-decoder-js)',
@@ -68,11 +69,14 @@ export const jpegAnyCodec = loadOnce('JPEG', async () => {
       }
       return (await libjpegTurboCodec()).decode(frame, d);
     },
-    async encode(pixels, d, options) {
-      const turbo = await libjpegTurboCodec();
-      return turbo.encode!(pixels, d, options);
-    },
-    canEncode: (d) => !d.float && d.bitsAllocated === 8 && d.bitsStored === 8 && (d.samplesPerPixel === 1 || d.samplesPerPixel === 3),
   };
+  return c;
+});
+
+/** JPEG Baseline (1.2.840.10008.1.2.4.50): decoded as any JPEG, encoded by libjpeg-turbo (8-bit, 1 or 3 samples). */
+export const jpegBaselineCodec = loadOnce('JPEG Baseline', async () => {
+  const any = await jpegAnyCodec();
+  const turbo = await libjpegTurboCodec();
+  const c: FrameCodec = { name: 'JPEG Baseline (libjpeg-turbo WASM)', decode: any.decode, encode: turbo.encode!, canEncode: turbo.canEncode! };
   return c;
 });

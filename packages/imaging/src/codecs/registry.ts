@@ -68,7 +68,7 @@ export const TS = {
 registerCodec(TS.RLELossless, sync(rleCodec));
 registerCodec(TS.DeflatedImageFrameCompression, sync(deflateCodec));
 registerCodec(TS.EncapsulatedUncompressed, sync(uncompressedCodec));
-registerCodec(TS.JPEGBaseline8Bit, () => import('./jpeg-any.js').then((m) => m.jpegAnyCodec()));
+registerCodec(TS.JPEGBaseline8Bit, () => import('./jpeg-any.js').then((m) => m.jpegBaselineCodec()));
 registerCodec(TS.JPEGExtended12Bit, () => import('./jpeg-any.js').then((m) => m.jpegAnyCodec()));
 registerCodec(TS.JPEGLossless, () => import('./jpeg-any.js').then((m) => m.jpegAnyCodec()));
 registerCodec(TS.JPEGLosslessSV1, () => import('./jpeg-any.js').then((m) => m.jpegAnyCodec()));
