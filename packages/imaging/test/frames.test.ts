@@ -129,10 +129,11 @@ test('encapsulated frames equal gdcmconv --raw (lossless bit for bit, lossy by P
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log(`# ${exact} lossless files equal GDCM bit for bit; ${lossy} lossy files, worst PSNR ${worstPsnr.toFixed(1)} dB; unsupported: ${unsupported.length} (12-bit DCT JPEG)`);
+  console.log(`# ${exact} lossless files equal GDCM bit for bit; ${lossy} lossy files (incl. 12-bit JPEG), worst PSNR ${worstPsnr.toFixed(1)} dB`);
   assert.deepEqual(failures, []);
   assert.ok(exact >= 40, `only ${exact} files equal`);
-  assert.ok(unsupported.every((p) => /JPLY|JPEG-lossy|JPGExtended|JPEGExtended_1s/.test(p)), unsupported.join(', '));
+  assert.ok(lossy >= 30, `only ${lossy} lossy files compared`);
+  assert.deepEqual(unsupported, []);
 });
 
 test('Deflated Image Frame Compression and 1-bit RLE equal their uncompressed twin', { skip: needTestdata() }, async () => {

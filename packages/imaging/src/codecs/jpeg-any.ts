@@ -2,7 +2,7 @@
  * The JPEG family (1.2.840.10008.1.2.4.50/.51/.57/.70): the codestream's SOF marker, not the transfer syntax,
  * decides the decoder (files labelled Baseline sometimes hold lossless streams and the reverse):
  * SOF3 (lossless, ISO 10918-1 Annex H) → jpeg-lossless-decoder-js; 8-bit DCT → libjpeg-turbo (WASM);
- * 12-bit DCT (Process 4) → no decoder available in the browser-safe set: a DicomError says so.
+ * 12-bit DCT (Process 4) → the TypeScript sequential DCT decoder (jpeg-dct.ts).
  */
 import { DicomError } from '@dicomkit/core';
 import type { FrameCodec } from './codec.js';
@@ -11,6 +11,7 @@ import { libjpegTurboCodec } from './wasm/libjpeg-turbo.js';
 import { copyBytes, allocatePixels, pixelArrayKind, pixelsFromBytes, type PixelArray } from '../frames/pixel-array.js';
 import type { PixelDescription } from '../frames/description.js';
 import { loadOnce } from './wasm/load-once.js';
+import { decodeJpegDct } from './jpeg-dct.js';
 
 async function decodeLossless(frame: Uint8Array, d: PixelDescription): Promise<PixelArray> {
   const { Decoder } = await import('jpeg-lossless-decoder-js');
@@ -65,7 +66,13 @@ export const jpegAnyCodec = loadOnce('JPEG', async () => {
       }
       if (h.process === 3 || h.process === 7 || h.process === 11 || h.process === 15) return { pixels: await decodeLossless(frame, d) };
       if (h.precision > 8) {
-        throw new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', `${h.precision}-bit DCT JPEG (Process 4) has no decoder here; register one with registerCodec`, { tagPath: 'PixelData' });
+        // 12-bit DCT (Process 4): the TypeScript decoder.
+        const j = decodeJpegDct(frame);
+        const count = d.rows * d.columns * d.samplesPerPixel;
+        if (j.data.length !== count) throw new DicomError('INVALID_VALUE', `the JPEG decodes to ${j.data.length} samples; the dataset needs ${count}`, { tagPath: 'PixelData' });
+        const out = allocatePixels(pixelArrayKind(d), count);
+        out.set(j.data);
+        return { pixels: out };
       }
       return (await libjpegTurboCodec()).decode(frame, d);
     },
