@@ -176,3 +176,31 @@ test('every file with pixel data decodes every frame or gives a DicomError', { s
   console.log(`# ${decoded} files decode; DicomErrors: ${[...errors].map(([c, n]) => `${c} ${n}`).join(', ')}`);
   assert.ok(decoded > 200);
 });
+
+test('lazy: frame N of a file reads only that frame\'s fragments', { skip: needTestdata() }, async () => {
+  for (const [path, index] of [
+    ['dicomParser/encapsulated/multi-frame/CT0012.not_fragmented_no_bot_rle.dcm', 1], // one fragment per frame
+    ['dicomParser/encapsulated/multi-frame/IM00001.fragmented_no_bot_jpeg_baseline.50.dcm', 5], // no offset table, frames found by SOI
+  ] as const) {
+    // Fragments left in the file (1 KiB reads, 1 KiB threshold); count the bytes read from it afterwards.
+    const f = readDicomFileSync(join(TESTDATA, path), { bulkDataThreshold: 1024, chunkSize: 1024 });
+    const enc = f.dataset.get('PixelData')!.encapsulated!;
+    let read = 0;
+    for (const frag of enc.fragments) {
+      if (!frag.ref) continue;
+      const source = frag.ref.source;
+      (frag as { ref: typeof frag.ref }).ref = {
+        ...frag.ref,
+        source: { size: source.size, description: source.description, read: (o: number, n: number) => ((read += n), source.read(o, n)) },
+      };
+    }
+    await getFrame(f.dataset, f.transferSyntax, index);
+    const [first, end] = enc.frameFragmentRanges(pixelDescription(f.dataset).numberOfFrames)[index]!;
+    let frameBytes = 0;
+    for (let i = first; i < end; i++) frameBytes += enc.fragments[i]!.length;
+    const total = enc.fragments.reduce((n, x) => n + x.length, 0);
+    // The frame's fragments, plus two bytes of each fragment when frames are found by their start markers.
+    assert.ok(read <= frameBytes + 2 * enc.fragments.length, `${path}: read ${read} bytes for a frame of ${frameBytes} (all fragments: ${total})`);
+    assert.ok(read < total / 2);
+  }
+});
