@@ -13,7 +13,13 @@ export { decodeRle, encodeRle } from './codecs/rle.js';
 export { wasmHeapSizes } from './codecs/wasm/emscripten.js';
 export { transcode, type TranscodeOptions, type TranscodedFile } from './transcode.js';
 export { renderFrame, renderDecodedFrame, type RenderedImage, type RenderOptions } from './render/render.js';
-export { windowTransform, modalityTransform, datasetWindows, type Window, type VoiFunction } from './render/lut.js';
+export {
+  windowTransform,
+  modalityTransform,
+  datasetWindows,
+  type Window,
+  type VoiFunction,
+} from './render/lut.js';
 export { readPalette, expandSegmented, type Palette } from './render/palette.js';
 export { ybrFullToRgb, rgbToYbrFull, ybrRctToRgb } from './render/color.js';
 export { overlayPlanes, type OverlayPlane } from './render/overlay.js';

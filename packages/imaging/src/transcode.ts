@@ -23,7 +23,13 @@ import {
 } from '@dicomkit/core';
 import { getFrame } from './frames/frames.js';
 import { pixelDescription, type PixelDescription } from './frames/description.js';
-import { storedValues, pixelBytes, allocatePixels, pixelArrayKind, type PixelArray } from './frames/pixel-array.js';
+import {
+  storedValues,
+  pixelBytes,
+  allocatePixels,
+  pixelArrayKind,
+  type PixelArray,
+} from './frames/pixel-array.js';
 import { getCodec } from './codecs/registry.js';
 import type { EncodeOptions } from './codecs/codec.js';
 import { nativeBytesOf } from './codecs/uncompressed-codec.js';
@@ -44,7 +50,13 @@ export interface TranscodedFile {
 /** Codecs whose encoders take the stored bits without sign extension (JPEG-LS, RLE keep bit patterns). */
 const UNSIGNED_BITS = new Set(['1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.81']);
 /** Codecs that code signed samples as signed (ISO 15444 Ssiz), fed sign-extended stored values. */
-const SIGNED_VALUES = new Set(['1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.91', '1.2.840.10008.1.2.4.201', '1.2.840.10008.1.2.4.202', '1.2.840.10008.1.2.4.203']);
+const SIGNED_VALUES = new Set([
+  '1.2.840.10008.1.2.4.90',
+  '1.2.840.10008.1.2.4.91',
+  '1.2.840.10008.1.2.4.201',
+  '1.2.840.10008.1.2.4.202',
+  '1.2.840.10008.1.2.4.203',
+]);
 
 function resolveTarget(uid: string): TransferSyntax {
   const t = findTransferSyntax(uid);
@@ -70,9 +82,15 @@ function maskedBits(p: PixelArray, d: PixelDescription): PixelArray {
 }
 
 /** What an encoder should see for a description and target: stored values, masked or sign-extended. */
-function encoderInput(p: PixelArray, d: PixelDescription, target: string): { pixels: PixelArray; d: PixelDescription } {
-  if (UNSIGNED_BITS.has(target)) return { pixels: maskedBits(p, d), d: { ...d, pixelRepresentation: 0, highBit: d.bitsStored - 1 } };
-  if (SIGNED_VALUES.has(target)) return { pixels: storedValues(p, d), d: { ...d, highBit: d.bitsStored - 1 } };
+function encoderInput(
+  p: PixelArray,
+  d: PixelDescription,
+  target: string,
+): { pixels: PixelArray; d: PixelDescription } {
+  if (UNSIGNED_BITS.has(target))
+    return { pixels: maskedBits(p, d), d: { ...d, pixelRepresentation: 0, highBit: d.bitsStored - 1 } };
+  if (SIGNED_VALUES.has(target))
+    return { pixels: storedValues(p, d), d: { ...d, highBit: d.bitsStored - 1 } };
   return { pixels: p, d };
 }
 
@@ -80,7 +98,10 @@ function encoderInput(p: PixelArray, d: PixelDescription, target: string): { pix
 function markLossy(ds: Dataset, ratio: number | undefined, method: string | undefined): void {
   ds.set('LossyImageCompression', 'CS', '01');
   if (ratio !== undefined && method !== undefined) {
-    ds.set('LossyImageCompressionRatio', 'DS', [...ds.strings('LossyImageCompressionRatio'), formatDS(Number(ratio.toPrecision(6)))]);
+    ds.set('LossyImageCompressionRatio', 'DS', [
+      ...ds.strings('LossyImageCompressionRatio'),
+      formatDS(Number(ratio.toPrecision(6))),
+    ]);
     ds.set('LossyImageCompressionMethod', 'CS', [...ds.strings('LossyImageCompressionMethod'), method]);
   }
 }
@@ -90,7 +111,11 @@ function markLossy(ds: Dataset, ratio: number | undefined, method: string | unde
  * Returns a new meta, dataset and transfer syntax ready for writeDicom; the input is not modified (elements are
  * shared where they do not change).
  */
-export async function transcode(file: Pick<DicomFile, 'meta' | 'dataset' | 'transferSyntax'>, targetTransferSyntaxUid: string, options: TranscodeOptions = {}): Promise<TranscodedFile> {
+export async function transcode(
+  file: Pick<DicomFile, 'meta' | 'dataset' | 'transferSyntax'>,
+  targetTransferSyntaxUid: string,
+  options: TranscodeOptions = {},
+): Promise<TranscodedFile> {
   const target = resolveTarget(targetTransferSyntaxUid);
   const source = file.transferSyntax;
   const meta = copyDataset(file.meta);
@@ -116,7 +141,11 @@ export async function transcode(file: Pick<DicomFile, 'meta' | 'dataset' | 'tran
     for (let i = 0; i < total; i++) {
       const f = await decode(i);
       outD = f.description;
-      parts.push(d.bitsAllocated === 1 ? new Uint8Array(f.pixels.buffer, f.pixels.byteOffset, f.pixels.byteLength) : pixelBytes(f.pixels));
+      parts.push(
+        d.bitsAllocated === 1
+          ? new Uint8Array(f.pixels.buffer, f.pixels.byteOffset, f.pixels.byteLength)
+          : pixelBytes(f.pixels),
+      );
       options.onFrame?.(i + 1, total);
     }
     let bytes: Uint8Array;
@@ -144,17 +173,30 @@ export async function transcode(file: Pick<DicomFile, 'meta' | 'dataset' | 'tran
     }
     dataset.delete(ExtendedOffsetTableTag);
     dataset.delete(ExtendedOffsetTableLengthsTag);
-    dataset.set(d.pixelDataTag, d.float ? (d.bitsAllocated === 64 ? 'OD' : 'OF') : d.bitsAllocated > 8 ? 'OW' : 'OB', bytes);
-    if (outD.photometricInterpretation !== d.photometricInterpretation) dataset.set('PhotometricInterpretation', 'CS', outD.photometricInterpretation);
+    dataset.set(
+      d.pixelDataTag,
+      d.float ? (d.bitsAllocated === 64 ? 'OD' : 'OF') : d.bitsAllocated > 8 ? 'OW' : 'OB',
+      bytes,
+    );
+    if (outD.photometricInterpretation !== d.photometricInterpretation)
+      dataset.set('PhotometricInterpretation', 'CS', outD.photometricInterpretation);
     if (d.samplesPerPixel > 1) dataset.set('PlanarConfiguration', 'US', 0);
     return result;
   }
 
-  if (d.float) throw new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', `Float and Double Float Pixel Data cannot be encapsulated (${target.name})`);
+  if (d.float)
+    throw new DicomError(
+      'UNSUPPORTED_TRANSFER_SYNTAX',
+      `Float and Double Float Pixel Data cannot be encapsulated (${target.name})`,
+    );
   const codec = await getCodec(target.uid);
-  if (!codec.encode) throw new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', `${codec.name} cannot encode ${target.name}`);
+  if (!codec.encode)
+    throw new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', `${codec.name} cannot encode ${target.name}`);
   if (codec.canEncode && !codec.canEncode(d)) {
-    throw new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', `${codec.name} cannot encode ${d.samplesPerPixel} sample(s) of ${d.bitsAllocated} bits (${d.bitsStored} stored) as ${target.name}`);
+    throw new DicomError(
+      'UNSUPPORTED_TRANSFER_SYNTAX',
+      `${codec.name} cannot encode ${d.samplesPerPixel} sample(s) of ${d.bitsAllocated} bits (${d.bitsStored} stored) as ${target.name}`,
+    );
   }
   const fragments: Fragment[] = [];
   const offsets: number[] = [];
@@ -168,7 +210,12 @@ export async function transcode(file: Pick<DicomFile, 'meta' | 'dataset' | 'tran
     let fd = f.description;
     let pixels = f.pixels;
     // Lossy colour encoders expect RGB; YBR_FULL samples are converted first.
-    if (target.lossy && fd.samplesPerPixel === 3 && fd.photometricInterpretation === 'YBR_FULL' && fd.bitsAllocated === 8) {
+    if (
+      target.lossy &&
+      fd.samplesPerPixel === 3 &&
+      fd.photometricInterpretation === 'YBR_FULL' &&
+      fd.bitsAllocated === 8
+    ) {
       pixels = ybrFullToRgb(pixels);
       fd = { ...fd, photometricInterpretation: 'RGB' };
     }
@@ -188,11 +235,20 @@ export async function transcode(file: Pick<DicomFile, 'meta' | 'dataset' | 'tran
     lossyMethod = enc.lossyMethod;
     options.onFrame?.(i + 1, total);
   }
-  if (position > 0xffffffff) throw new DicomError('VALUE_TOO_LONG', 'the encoded frames exceed 4 GiB: the Basic Offset Table cannot address them');
+  if (position > 0xffffffff)
+    throw new DicomError(
+      'VALUE_TOO_LONG',
+      'the encoded frames exceed 4 GiB: the Basic Offset Table cannot address them',
+    );
   dataset.delete(ExtendedOffsetTableTag);
   dataset.delete(ExtendedOffsetTableLengthsTag);
-  dataset.set('PixelData', 'OB', new EncapsulatedPixelData(new Uint32Array(total > 1 ? offsets : offsets.slice(0, 1)), fragments));
-  if (photometric && photometric !== d.photometricInterpretation) dataset.set('PhotometricInterpretation', 'CS', photometric);
+  dataset.set(
+    'PixelData',
+    'OB',
+    new EncapsulatedPixelData(new Uint32Array(total > 1 ? offsets : offsets.slice(0, 1)), fragments),
+  );
+  if (photometric && photometric !== d.photometricInterpretation)
+    dataset.set('PhotometricInterpretation', 'CS', photometric);
   if (d.samplesPerPixel > 1) dataset.set('PlanarConfiguration', 'US', 0);
   if (lossyMethod) {
     const uncompressed = total * d.rows * d.columns * d.samplesPerPixel * (d.bitsAllocated / 8);

@@ -15,7 +15,13 @@ import { psnr } from './helpers.js';
 
 const JPG = join(TESTDATA, 'pylibjpeg-data/jpg');
 
-function describe(rows: number, columns: number, samples: number, bits: number, signed = false): PixelDescription {
+function describe(
+  rows: number,
+  columns: number,
+  samples: number,
+  bits: number,
+  signed = false,
+): PixelDescription {
   const container = bits > 8 ? 16 : 8;
   return {
     rows,
@@ -35,10 +41,11 @@ function describe(rows: number, columns: number, samples: number, bits: number, 
 
 /** Rows, columns, components and precision from a JPEG-LS SOF55 segment. */
 function jlsDescription(b: Uint8Array): PixelDescription {
-  for (let i = 2; i + 9 < b.length; ) {
+  for (let i = 2; i + 9 < b.length;) {
     const m = b[i + 1]!;
     const len = (b[i + 2]! << 8) | b[i + 3]!;
-    if (m === 0xf7) return describe((b[i + 5]! << 8) | b[i + 6]!, (b[i + 7]! << 8) | b[i + 8]!, b[i + 9]!, b[i + 4]!);
+    if (m === 0xf7)
+      return describe((b[i + 5]! << 8) | b[i + 6]!, (b[i + 7]! << 8) | b[i + 8]!, b[i + 9]!, b[i + 4]!);
     i += 2 + len;
   }
   throw new Error('no SOF55');
@@ -54,7 +61,11 @@ function j2kDescription(b: Uint8Array): PixelDescription {
   return describe(y, x, c, (ssiz & 0x7f) + 1, (ssiz & 0x80) !== 0);
 }
 
-async function decodeFile(path: string, uid: string, describeIt: (b: Uint8Array) => PixelDescription): Promise<PixelArray> {
+async function decodeFile(
+  path: string,
+  uid: string,
+  describeIt: (b: Uint8Array) => PixelDescription,
+): Promise<PixelArray> {
   const bytes = new Uint8Array(readFileSync(path));
   const codec = await getCodec(uid);
   return (await codec.decode(bytes, describeIt(bytes))).pixels;
@@ -67,19 +78,29 @@ function maxDiff(a: PixelArray, b: PixelArray): number {
   return m;
 }
 
-test('JPEG-LS conformance streams: interleave modes agree, near-lossless within NEAR', { skip: needTestdata() }, async () => {
-  const jls = (name: string) => decodeFile(join(JPG, '14495', name.includes('E3') ? 'JNL' : 'JLS', name), TS.JPEGLSLossless, jlsDescription);
-  const c0 = await jls('T8C0E0.JLS');
-  assert.equal(c0.length, 256 * 256 * 3);
-  for (const name of ['T8C1E0.JLS', 'T8C2E0.JLS']) assert.equal(maxDiff(await jls(name), c0), 0, name);
-  for (const name of ['T8C0E3.JLS', 'T8C1E3.JLS', 'T8C2E3.JLS']) assert.ok(maxDiff(await jls(name), c0) <= 3, name);
-  const g16 = await jls('T16E0.JLS');
-  assert.ok(maxDiff(await jls('T16E3.JLS'), g16) <= 3, 'T16E3');
-  // Non-default T1=T2=T3=9, RESET=31 (an LSE segment): a 128×128 grey image, lossless and NEAR=3.
-  const nd = await jls('T8NDE0.JLS');
-  assert.equal(nd.length, 128 * 128);
-  assert.ok(maxDiff(await jls('T8NDE3.JLS'), nd) <= 3, 'T8NDE3');
-});
+test(
+  'JPEG-LS conformance streams: interleave modes agree, near-lossless within NEAR',
+  { skip: needTestdata() },
+  async () => {
+    const jls = (name: string) =>
+      decodeFile(
+        join(JPG, '14495', name.includes('E3') ? 'JNL' : 'JLS', name),
+        TS.JPEGLSLossless,
+        jlsDescription,
+      );
+    const c0 = await jls('T8C0E0.JLS');
+    assert.equal(c0.length, 256 * 256 * 3);
+    for (const name of ['T8C1E0.JLS', 'T8C2E0.JLS']) assert.equal(maxDiff(await jls(name), c0), 0, name);
+    for (const name of ['T8C0E3.JLS', 'T8C1E3.JLS', 'T8C2E3.JLS'])
+      assert.ok(maxDiff(await jls(name), c0) <= 3, name);
+    const g16 = await jls('T16E0.JLS');
+    assert.ok(maxDiff(await jls('T16E3.JLS'), g16) <= 3, 'T16E3');
+    // Non-default T1=T2=T3=9, RESET=31 (an LSE segment): a 128×128 grey image, lossless and NEAR=3.
+    const nd = await jls('T8NDE0.JLS');
+    assert.equal(nd.length, 128 * 128);
+    assert.ok(maxDiff(await jls('T8NDE3.JLS'), nd) <= 3, 'T8NDE3');
+  },
+);
 
 test('JPEG 2000 and HTJ2K conformance streams', { skip: needTestdata() }, async () => {
   const raw = await decodeFile(join(JPG, '15444/2KLS/693.j2k'), TS.JPEG2000Lossless, j2kDescription);

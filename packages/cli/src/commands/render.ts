@@ -32,11 +32,13 @@ export function parseWindow(v: string): { center: number; width: number } {
 }
 
 export async function runRender(file: string, out: string, o: RenderCliOptions): Promise<void> {
-  if (!/\.(png|jpe?g)$/i.test(out)) throw new UsageError(`the output must end in .png, .jpg or .jpeg: ${out}`);
+  if (!/\.(png|jpe?g)$/i.test(out))
+    throw new UsageError(`the output must end in .png, .jpg or .jpeg: ${out}`);
   const f = await readDicomFile(file);
   const d = pixelDescription(f.dataset);
   const frame = positiveInt('frame', o.frame);
-  if (frame > d.numberOfFrames) throw new UsageError(`--frame ${frame}: the file has ${d.numberOfFrames} frame(s)`);
+  if (frame > d.numberOfFrames)
+    throw new UsageError(`--frame ${frame}: the file has ${d.numberOfFrames} frame(s)`);
   const options: RenderOptions = { overlays: o.overlays ?? false };
   if (o.window) options.window = parseWindow(o.window);
   if (o.voiLut) options.voiLutIndex = positiveInt('voi-lut', o.voiLut) - 1;
@@ -48,11 +50,16 @@ export async function runRender(file: string, out: string, o: RenderCliOptions):
 export function registerRender(program: Command): void {
   program
     .command('render')
-    .description('render one frame to PNG or JPEG through the DICOM display pipeline (Modality LUT, VOI window/LUT, MONOCHROME1, colour, palettes)')
+    .description(
+      'render one frame to PNG or JPEG through the DICOM display pipeline (Modality LUT, VOI window/LUT, MONOCHROME1, colour, palettes)',
+    )
     .argument('<file>', 'DICOM file')
     .argument('<out>', 'output image: .png or .jpg')
     .option('-f, --frame <n>', 'frame number, from 1', '1')
-    .option('-w, --window <center,width>', 'VOI window (default: the file\'s first window, else its VOI LUT, else the pixel range)')
+    .option(
+      '-w, --window <center,width>',
+      "VOI window (default: the file's first window, else its VOI LUT, else the pixel range)",
+    )
     .option('--voi-lut <n>', 'use the n-th VOI LUT of the file (from 1)')
     .option('-s, --size <pixels>', 'scale to fit within size × size (thumbnails)')
     .option('--overlays', 'burn in overlay planes (60xx)')

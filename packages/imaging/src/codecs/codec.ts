@@ -35,7 +35,11 @@ export interface FrameCodec {
   /** A short name for messages and benchmarks ("RLE", "CharLS"). */
   readonly name: string;
   decode(frame: Uint8Array, d: PixelDescription): DecodedFrame | Promise<DecodedFrame>;
-  encode?(pixels: PixelArray, d: PixelDescription, options: EncodeOptions): EncodedFrame | Promise<EncodedFrame>;
+  encode?(
+    pixels: PixelArray,
+    d: PixelDescription,
+    options: EncodeOptions,
+  ): EncodedFrame | Promise<EncodedFrame>;
   /** Whether this codec can encode frames of this description (bit depth, samples). */
   canEncode?(d: PixelDescription): boolean;
 }

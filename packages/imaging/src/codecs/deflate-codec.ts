@@ -16,7 +16,8 @@ export const deflateCodec: FrameCodec = {
     const need = Math.ceil(frameBits(d) / 8);
     // One spare byte: frames are padded to even length (PS3.5 §8.2.16).
     const bytes = await inflateRaw(frame, need + 1);
-    if (bytes.length < need) throw new DicomError('TRUNCATED', `the inflated frame has ${bytes.length} bytes; ${need} are needed`);
+    if (bytes.length < need)
+      throw new DicomError('TRUNCATED', `the inflated frame has ${bytes.length} bytes; ${need} are needed`);
     return { pixels: nativeFrameFromBytes(bytes, d) };
   },
   async encode(pixels, d) {

@@ -8,7 +8,13 @@ import { DicomError } from '@dicomkit/core';
 import type { FrameCodec } from './codec.js';
 import { readJpegHeader, jpegPointTransform } from './jpeg-markers.js';
 import { libjpegTurboCodec } from './wasm/libjpeg-turbo.js';
-import { copyBytes, allocatePixels, pixelArrayKind, pixelsFromBytes, type PixelArray } from '../frames/pixel-array.js';
+import {
+  copyBytes,
+  allocatePixels,
+  pixelArrayKind,
+  pixelsFromBytes,
+  type PixelArray,
+} from '../frames/pixel-array.js';
 import type { PixelDescription } from '../frames/description.js';
 import { loadOnce } from './wasm/load-once.js';
 import { decodeJpegDct } from './jpeg-dct.js';
@@ -21,12 +27,20 @@ async function decodeLossless(frame: Uint8Array, d: PixelDescription): Promise<P
   const out = new Decoder().decode(copy.buffer as ArrayBuffer, 0, copy.length, bytesPerSample);
   const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   const count = d.rows * d.columns * d.samplesPerPixel;
-  if (bytes.length < count * bytesPerSample) throw new DicomError('TRUNCATED', `the lossless JPEG decoded to ${bytes.length} bytes; ${count * bytesPerSample} are needed`);
+  if (bytes.length < count * bytesPerSample)
+    throw new DicomError(
+      'TRUNCATED',
+      `the lossless JPEG decoded to ${bytes.length} bytes; ${count * bytesPerSample} are needed`,
+    );
   fixPointTransform(bytes, bytesPerSample, h.precision, jpegPointTransform(frame));
   const kind = pixelArrayKind(d);
   const want = d.bitsAllocated <= 8 ? 1 : d.bitsAllocated <= 16 ? 2 : 4;
   if (want === bytesPerSample) return pixelsFromBytes(kind, bytes.subarray(0, count * bytesPerSample), true);
-  const src = pixelsFromBytes(bytesPerSample === 1 ? 'uint8' : 'uint16', bytes.subarray(0, count * bytesPerSample), true);
+  const src = pixelsFromBytes(
+    bytesPerSample === 1 ? 'uint8' : 'uint16',
+    bytes.subarray(0, count * bytesPerSample),
+    true,
+  );
   const dst = allocatePixels(kind, count);
   for (let i = 0; i < count; i++) dst[i] = src[i]!;
   return dst;
@@ -48,7 +62,7 @@ function fixPointTransform(bytes: Uint8Array, bytesPerSample: number, precision:
       bytes[i + 1] = v >>> 8;
     }
   } else {
-    for (let i = 0; i < bytes.length; i++) bytes[i] = ((((bytes[i]! - offset) & 0xff) << al) & 0xff);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (((bytes[i]! - offset) & 0xff) << al) & 0xff;
   }
 }
 
@@ -58,18 +72,31 @@ export const jpegAnyCodec = loadOnce('JPEG', async () => {
     name: 'JPEG (libjpeg-turbo WASM / jpeg-lossless-decoder-js)',
     async decode(frame, d) {
       const h = readJpegHeader(frame);
-      if (!h) throw new DicomError('INVALID_VALUE', 'the frame is not a JPEG codestream (no SOI/SOF marker)', { tagPath: 'PixelData' });
+      if (!h)
+        throw new DicomError('INVALID_VALUE', 'the frame is not a JPEG codestream (no SOI/SOF marker)', {
+          tagPath: 'PixelData',
+        });
       if (h.rows !== d.rows || h.columns !== d.columns || h.components !== d.samplesPerPixel) {
         if (!(h.rows === 0 && h.columns === d.columns)) {
-          throw new DicomError('INVALID_VALUE', `the JPEG holds ${h.columns}×${h.rows}×${h.components}; the dataset says ${d.columns}×${d.rows}×${d.samplesPerPixel}`, { tagPath: 'PixelData' });
+          throw new DicomError(
+            'INVALID_VALUE',
+            `the JPEG holds ${h.columns}×${h.rows}×${h.components}; the dataset says ${d.columns}×${d.rows}×${d.samplesPerPixel}`,
+            { tagPath: 'PixelData' },
+          );
         }
       }
-      if (h.process === 3 || h.process === 7 || h.process === 11 || h.process === 15) return { pixels: await decodeLossless(frame, d) };
+      if (h.process === 3 || h.process === 7 || h.process === 11 || h.process === 15)
+        return { pixels: await decodeLossless(frame, d) };
       if (h.precision > 8) {
         // 12-bit DCT (Process 4): the TypeScript decoder.
         const j = decodeJpegDct(frame);
         const count = d.rows * d.columns * d.samplesPerPixel;
-        if (j.data.length !== count) throw new DicomError('INVALID_VALUE', `the JPEG decodes to ${j.data.length} samples; the dataset needs ${count}`, { tagPath: 'PixelData' });
+        if (j.data.length !== count)
+          throw new DicomError(
+            'INVALID_VALUE',
+            `the JPEG decodes to ${j.data.length} samples; the dataset needs ${count}`,
+            { tagPath: 'PixelData' },
+          );
         const out = allocatePixels(pixelArrayKind(d), count);
         out.set(j.data);
         return { pixels: out };
@@ -84,6 +111,11 @@ export const jpegAnyCodec = loadOnce('JPEG', async () => {
 export const jpegBaselineCodec = loadOnce('JPEG Baseline', async () => {
   const any = await jpegAnyCodec();
   const turbo = await libjpegTurboCodec();
-  const c: FrameCodec = { name: 'JPEG Baseline (libjpeg-turbo WASM)', decode: any.decode, encode: turbo.encode!, canEncode: turbo.canEncode! };
+  const c: FrameCodec = {
+    name: 'JPEG Baseline (libjpeg-turbo WASM)',
+    decode: any.decode,
+    encode: turbo.encode!,
+    canEncode: turbo.canEncode!,
+  };
   return c;
 });

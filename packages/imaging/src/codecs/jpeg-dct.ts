@@ -10,14 +10,17 @@
 import { DicomError } from '@dicomkit/core';
 
 const ZIGZAG = new Uint8Array([
-  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59,
-  52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
+  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7,
+  14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46,
+  53, 60, 61, 54, 47, 55, 62, 63,
 ]);
 
 /** cos((2x+1)uπ/16) × C(u)/2, the separable inverse DCT basis (A.3.3). */
 const IDCT = (() => {
   const t = new Float64Array(64);
-  for (let x = 0; x < 8; x++) for (let u = 0; u < 8; u++) t[x * 8 + u] = (u === 0 ? Math.SQRT1_2 : 1) * Math.cos(((2 * x + 1) * u * Math.PI) / 16) / 2;
+  for (let x = 0; x < 8; x++)
+    for (let u = 0; u < 8; u++)
+      t[x * 8 + u] = ((u === 0 ? Math.SQRT1_2 : 1) * Math.cos(((2 * x + 1) * u * Math.PI) / 16)) / 2;
   return t;
 })();
 
@@ -110,7 +113,8 @@ class BitReader {
     let len = 1;
     while (code > h.maxCode[len]!) {
       code = (code << 1) | this.bit();
-      if (++len > 16) throw new DicomError('INVALID_VALUE', 'a Huffman code longer than 16 bits in the JPEG data');
+      if (++len > 16)
+        throw new DicomError('INVALID_VALUE', 'a Huffman code longer than 16 bits in the JPEG data');
     }
     return h.values[h.valPtr[len]! + code - h.minCode[len]!]!;
   }
@@ -125,7 +129,11 @@ class BitReader {
       return;
     }
     // Not at a marker yet: find the next RSTn.
-    while (this.pos + 1 < this.b.length && !(this.b[this.pos] === 0xff && this.b[this.pos + 1]! >= 0xd0 && this.b[this.pos + 1]! <= 0xd7)) this.pos++;
+    while (
+      this.pos + 1 < this.b.length &&
+      !(this.b[this.pos] === 0xff && this.b[this.pos + 1]! >= 0xd0 && this.b[this.pos + 1]! <= 0xd7)
+    )
+      this.pos++;
     this.pos += 2;
     this.marker = -1;
   }
@@ -179,10 +187,14 @@ export function decodeJpegDct(b: Uint8Array, maxPixels = 1 << 28): DecodedJpeg {
     const len = u16(pos + 2);
     const seg = pos + 4;
     const end = pos + 2 + len;
-    if (end > b.length) throw new DicomError('TRUNCATED', `a JPEG marker segment (FF${m.toString(16).toUpperCase()}) runs past the end of the stream`);
+    if (end > b.length)
+      throw new DicomError(
+        'TRUNCATED',
+        `a JPEG marker segment (FF${m.toString(16).toUpperCase()}) runs past the end of the stream`,
+      );
     switch (m) {
       case 0xdb: {
-        for (let p = seg; p < end; ) {
+        for (let p = seg; p < end;) {
           const pq = b[p]! >> 4;
           const tq = b[p]! & 15;
           const t = new Int32Array(64);
@@ -196,7 +208,7 @@ export function decodeJpegDct(b: Uint8Array, maxPixels = 1 << 28): DecodedJpeg {
         break;
       }
       case 0xc4: {
-        for (let p = seg; p < end; ) {
+        for (let p = seg; p < end;) {
           const tc = b[p]! >> 4;
           const th = b[p]! & 15;
           const counts = b.subarray(p + 1, p + 17);
@@ -213,14 +225,30 @@ export function decodeJpegDct(b: Uint8Array, maxPixels = 1 << 28): DecodedJpeg {
         height = u16(seg + 1);
         width = u16(seg + 3);
         const nf = b[seg + 5]!;
-        if (!width || !height || nf < 1 || nf > 4) throw new DicomError('INVALID_VALUE', `a JPEG frame of ${width}×${height}×${nf} cannot be decoded`);
-        if (width * height * nf > maxPixels) throw new DicomError('VALUE_TOO_LONG', `a JPEG frame of ${width}×${height}×${nf} exceeds the limit`);
+        if (!width || !height || nf < 1 || nf > 4)
+          throw new DicomError('INVALID_VALUE', `a JPEG frame of ${width}×${height}×${nf} cannot be decoded`);
+        if (width * height * nf > maxPixels)
+          throw new DicomError(
+            'VALUE_TOO_LONG',
+            `a JPEG frame of ${width}×${height}×${nf} exceeds the limit`,
+          );
         components = [];
         for (let i = 0; i < nf; i++) {
           const o = seg + 6 + 3 * i;
           const h = b[o + 1]! >> 4 || 1;
           const v = b[o + 1]! & 15 || 1;
-          components.push({ id: b[o]!, h, v, tq: b[o + 2]!, td: 0, ta: 0, blocksPerLine: 0, blocksPerColumn: 0, samples: new Float32Array(0), pred: 0 });
+          components.push({
+            id: b[o]!,
+            h,
+            v,
+            tq: b[o + 2]!,
+            td: 0,
+            ta: 0,
+            blocksPerLine: 0,
+            blocksPerColumn: 0,
+            samples: new Float32Array(0),
+            pred: 0,
+          });
         }
         hmax = Math.max(...components.map((c) => c.h));
         vmax = Math.max(...components.map((c) => c.v));
@@ -245,7 +273,10 @@ export function decodeJpegDct(b: Uint8Array, maxPixels = 1 << 28): DecodedJpeg {
       case 0xcd:
       case 0xce:
       case 0xcf:
-        throw new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', `JPEG process SOF${m - 0xc0} is not supported by the TypeScript DCT decoder`);
+        throw new DicomError(
+          'UNSUPPORTED_TRANSFER_SYNTAX',
+          `JPEG process SOF${m - 0xc0} is not supported by the TypeScript DCT decoder`,
+        );
       case 0xdd:
         restartInterval = u16(seg);
         break;
@@ -253,7 +284,14 @@ export function decodeJpegDct(b: Uint8Array, maxPixels = 1 << 28): DecodedJpeg {
         if (b[seg] === 0x4a && b[seg + 1] === 0x46 && b[seg + 2] === 0x49 && b[seg + 3] === 0x46) jfif = true;
         break;
       case 0xee:
-        if (b[seg] === 0x41 && b[seg + 1] === 0x64 && b[seg + 2] === 0x6f && b[seg + 3] === 0x62 && b[seg + 4] === 0x65) adobeTransform = b[seg + 11];
+        if (
+          b[seg] === 0x41 &&
+          b[seg + 1] === 0x64 &&
+          b[seg + 2] === 0x6f &&
+          b[seg + 3] === 0x62 &&
+          b[seg + 4] === 0x65
+        )
+          adobeTransform = b[seg + 11];
         break;
       case 0xda: {
         if (!frameSeen) throw new DicomError('INVALID_VALUE', 'a JPEG scan before its frame header');
@@ -291,7 +329,16 @@ export function decodeJpegDct(b: Uint8Array, maxPixels = 1 << 28): DecodedJpeg {
       }
     }
   });
-  return { width, height, components: components.length, precision, data: out, componentIds: components.map((c) => c.id), adobeTransform, jfif };
+  return {
+    width,
+    height,
+    components: components.length,
+    precision,
+    data: out,
+    componentIds: components.map((c) => c.id),
+    adobeTransform,
+    jfif,
+  };
 }
 
 interface FrameState {
@@ -312,7 +359,8 @@ function decodeScan(b: Uint8Array, start: number, scan: Component[], f: FrameSta
   const tmp = new Float64Array(64);
   for (const c of scan) {
     c.pred = 0;
-    if (!f.dc[c.td] || !f.ac[c.ta] || !f.qt[c.tq]) throw new DicomError('INVALID_VALUE', 'a JPEG scan refers to a missing Huffman or quantisation table');
+    if (!f.dc[c.td] || !f.ac[c.ta] || !f.qt[c.tq])
+      throw new DicomError('INVALID_VALUE', 'a JPEG scan refers to a missing Huffman or quantisation table');
   }
   const decodeBlock = (c: Component, row: number, col: number) => {
     block.fill(0);
@@ -320,7 +368,7 @@ function decodeScan(b: Uint8Array, start: number, scan: Component[], f: FrameSta
     const t = reader.decode(f.dc[c.td]!);
     c.pred += extend(reader.receive(t), t);
     block[0] = c.pred * q[0]!;
-    for (let k = 1; k < 64; ) {
+    for (let k = 1; k < 64;) {
       const rs = reader.decode(f.ac[c.ta]!);
       const s = rs & 15;
       const r = rs >> 4;
@@ -373,10 +421,17 @@ function decodeScan(b: Uint8Array, start: number, scan: Component[], f: FrameSta
     const my = Math.floor(m / mcusX);
     const mx = m % mcusX;
     if (single) decodeBlock(scan[0]!, my, mx);
-    else for (const c of scan) for (let v = 0; v < c.v; v++) for (let h = 0; h < c.h; h++) decodeBlock(c, my * c.v + v, mx * c.h + h);
+    else
+      for (const c of scan)
+        for (let v = 0; v < c.v; v++)
+          for (let h = 0; h < c.h; h++) decodeBlock(c, my * c.v + v, mx * c.h + h);
   }
   // Continue after the entropy-coded data: at the marker that ended it.
   let p = reader.pos;
-  while (p + 1 < b.length && !(b[p] === 0xff && b[p + 1] !== 0x00 && !(b[p + 1]! >= 0xd0 && b[p + 1]! <= 0xd7))) p++;
+  while (
+    p + 1 < b.length &&
+    !(b[p] === 0xff && b[p + 1] !== 0x00 && !(b[p + 1]! >= 0xd0 && b[p + 1]! <= 0xd7))
+  )
+    p++;
   return p;
 }

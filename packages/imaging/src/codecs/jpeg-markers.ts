@@ -32,14 +32,34 @@ export function readJpegHeader(b: Uint8Array): JpegHeader | undefined {
     }
     const len = (b[i + 2]! << 8) | b[i + 3]!;
     const seg = i + 4;
-    if (m === 0xe0 && b[seg] === 0x4a && b[seg + 1] === 0x46 && b[seg + 2] === 0x49 && b[seg + 3] === 0x46) jfif = true;
-    if (m === 0xee && len >= 12 && b[seg] === 0x41 && b[seg + 1] === 0x64 && b[seg + 2] === 0x6f && b[seg + 3] === 0x62 && b[seg + 4] === 0x65) adobeTransform = b[seg + 11];
+    if (m === 0xe0 && b[seg] === 0x4a && b[seg + 1] === 0x46 && b[seg + 2] === 0x49 && b[seg + 3] === 0x46)
+      jfif = true;
+    if (
+      m === 0xee &&
+      len >= 12 &&
+      b[seg] === 0x41 &&
+      b[seg + 1] === 0x64 &&
+      b[seg + 2] === 0x6f &&
+      b[seg + 3] === 0x62 &&
+      b[seg + 4] === 0x65
+    )
+      adobeTransform = b[seg + 11];
     if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) {
       if (seg + 6 > b.length) return undefined;
       const components = b[seg + 5]!;
       const componentIds: number[] = [];
-      for (let k = 0; k < components && seg + 6 + 3 * k < b.length; k++) componentIds.push(b[seg + 6 + 3 * k]!);
-      return { process: m - 0xc0, precision: b[seg]!, rows: (b[seg + 1]! << 8) | b[seg + 2]!, columns: (b[seg + 3]! << 8) | b[seg + 4]!, components, componentIds, jfif, adobeTransform };
+      for (let k = 0; k < components && seg + 6 + 3 * k < b.length; k++)
+        componentIds.push(b[seg + 6 + 3 * k]!);
+      return {
+        process: m - 0xc0,
+        precision: b[seg]!,
+        rows: (b[seg + 1]! << 8) | b[seg + 2]!,
+        columns: (b[seg + 3]! << 8) | b[seg + 4]!,
+        components,
+        componentIds,
+        jfif,
+        adobeTransform,
+      };
     }
     i = seg + len - 2;
   }
@@ -81,7 +101,8 @@ export function j2kUsesMct(b: Uint8Array): boolean {
 
 function findSoc(b: Uint8Array): number {
   const n = Math.min(b.length - 1, 4096);
-  for (let i = 0; i < n; i++) if (b[i] === 0xff && b[i + 1] === 0x4f && b[i + 2] === 0xff && b[i + 3] === 0x51) return i;
+  for (let i = 0; i < n; i++)
+    if (b[i] === 0xff && b[i + 1] === 0x4f && b[i + 2] === 0xff && b[i + 3] === 0x51) return i;
   return -1;
 }
 
@@ -92,7 +113,12 @@ function findSoc(b: Uint8Array): number {
  */
 export function sniffTransferSyntax(b: Uint8Array): string | undefined {
   const h = readJpegHeader(b);
-  if (h) return h.process === 0x37 ? '1.2.840.10008.1.2.4.80' : h.process === 3 ? '1.2.840.10008.1.2.4.57' : '1.2.840.10008.1.2.4.50';
+  if (h)
+    return h.process === 0x37
+      ? '1.2.840.10008.1.2.4.80'
+      : h.process === 3
+        ? '1.2.840.10008.1.2.4.57'
+        : '1.2.840.10008.1.2.4.50';
   if (b.length > 4 && b[0] === 0xff && b[1] === 0x4f && b[2] === 0xff && b[3] === 0x51) {
     const sizLen = (b[4]! << 8) | b[5]!;
     const next = 4 + sizLen;
@@ -128,6 +154,7 @@ export function jpegPointTransform(b: Uint8Array): number {
 
 /** Whether a JPEG / JPEG-LS stream ends with EOI (FFD9), allowing a few bytes of padding after it (00 or FF, seen in the wild). */
 export function endsWithEoi(b: Uint8Array): boolean {
-  for (let i = b.length - 2; i >= Math.max(2, b.length - 32); i--) if (b[i] === 0xff && b[i + 1] === 0xd9) return true;
+  for (let i = b.length - 2; i >= Math.max(2, b.length - 32); i--)
+    if (b[i] === 0xff && b[i + 1] === 0xd9) return true;
   return false;
 }

@@ -35,17 +35,26 @@ export function getCodec(transferSyntaxUid: string): Promise<FrameCodec> {
   const loader = loaders.get(transferSyntaxUid);
   if (!loader) {
     const ts = transferSyntaxByUid(transferSyntaxUid);
-    return Promise.reject(new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', `no codec for ${ts ? ts.name : transferSyntaxUid}`));
+    return Promise.reject(
+      new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', `no codec for ${ts ? ts.name : transferSyntaxUid}`),
+    );
   }
   p = loader().catch((e: unknown) => {
     loaded.delete(transferSyntaxUid);
-    throw new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', `the codec for ${transferSyntaxUid} failed to load: ${(e as Error).message}`, { cause: e });
+    throw new DicomError(
+      'UNSUPPORTED_TRANSFER_SYNTAX',
+      `the codec for ${transferSyntaxUid} failed to load: ${(e as Error).message}`,
+      { cause: e },
+    );
   });
   loaded.set(transferSyntaxUid, p);
   return p;
 }
 
-const sync = (c: FrameCodec): CodecLoader => () => Promise.resolve(c);
+const sync =
+  (c: FrameCodec): CodecLoader =>
+  () =>
+    Promise.resolve(c);
 
 /** Transfer syntax UIDs by codec family (PS3.5 §10, Annex A). */
 export const TS = {

@@ -19,7 +19,14 @@ function u32(b: Uint8Array, o: number): number {
 }
 
 /** Decodes one PackBits segment into `out` (exactly out.length bytes); returns the bytes produced. */
-export function decodeRleSegment(src: Uint8Array, start: number, end: number, out: Uint8Array, outStart: number, outLength: number): number {
+export function decodeRleSegment(
+  src: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  outStart: number,
+  outLength: number,
+): number {
   let i = start;
   let o = outStart;
   const outEnd = outStart + outLength;
@@ -49,17 +56,29 @@ export function decodeRleSegment(src: Uint8Array, start: number, end: number, ou
  * or a segment that decodes to fewer bytes than the frame needs. Extra decoded bytes (some writers pad) are ignored.
  */
 export function decodeRle(frame: Uint8Array, d: PixelDescription): PixelArray {
-  if (frame.length < HEADER) throw new DicomError('TRUNCATED', `an RLE frame of ${frame.length} bytes is shorter than its 64-byte header`);
+  if (frame.length < HEADER)
+    throw new DicomError(
+      'TRUNCATED',
+      `an RLE frame of ${frame.length} bytes is shorter than its 64-byte header`,
+    );
   const bytesPerSample = d.bitsAllocated === 1 ? 1 : d.bitsAllocated / 8;
   const expected = d.samplesPerPixel * bytesPerSample;
   const count = u32(frame, 0);
-  if (count !== expected) throw new DicomError('INVALID_VALUE', `the RLE header has ${count} segments; ${d.samplesPerPixel} samples of ${d.bitsAllocated} bits need ${expected}`);
-  if (count > MAX_SEGMENTS) throw new DicomError('INVALID_VALUE', `the RLE header has ${count} segments (at most 15)`);
+  if (count !== expected)
+    throw new DicomError(
+      'INVALID_VALUE',
+      `the RLE header has ${count} segments; ${d.samplesPerPixel} samples of ${d.bitsAllocated} bits need ${expected}`,
+    );
+  if (count > MAX_SEGMENTS)
+    throw new DicomError('INVALID_VALUE', `the RLE header has ${count} segments (at most 15)`);
   const offsets: number[] = [];
   for (let s = 0; s < count; s++) {
     const off = u32(frame, 4 + 4 * s);
     if (off < HEADER || off > frame.length || (s > 0 && off < offsets[s - 1]!)) {
-      throw new DicomError('INVALID_VALUE', `RLE segment ${s + 1} offset ${off} is outside the frame (64..${frame.length}) or out of order`);
+      throw new DicomError(
+        'INVALID_VALUE',
+        `RLE segment ${s + 1} offset ${off} is outside the frame (64..${frame.length}) or out of order`,
+      );
     }
     offsets.push(off);
   }
@@ -68,7 +87,11 @@ export function decodeRle(frame: Uint8Array, d: PixelDescription): PixelArray {
     // 1-bit data: the one segment holds the packed bits of the frame (PS3.5 §8.1.1 packing), as pydicom and dcm4che write it.
     const packed = new Uint8Array(Math.ceil(pixels / 8));
     const got = decodeRleSegment(frame, offsets[0]!, frame.length, packed, 0, packed.length);
-    if (got < packed.length) throw new DicomError('TRUNCATED', `the RLE segment decodes to ${got} bytes; the 1-bit frame needs ${packed.length}`);
+    if (got < packed.length)
+      throw new DicomError(
+        'TRUNCATED',
+        `the RLE segment decodes to ${got} bytes; the 1-bit frame needs ${packed.length}`,
+      );
     return unpackBits(packed, 0, pixels * d.samplesPerPixel);
   }
   const kind = pixelArrayKind(d.bitsAllocated === 1 ? { ...d, bitsAllocated: 8 } : d);
@@ -79,7 +102,11 @@ export function decodeRle(frame: Uint8Array, d: PixelDescription): PixelArray {
   for (let s = 0; s < count; s++) {
     const end = s + 1 < count ? offsets[s + 1]! : frame.length;
     const got = decodeRleSegment(frame, offsets[s]!, end, plane, 0, pixels);
-    if (got < pixels) throw new DicomError('TRUNCATED', `RLE segment ${s + 1} decodes to ${got} bytes; the frame needs ${pixels}`);
+    if (got < pixels)
+      throw new DicomError(
+        'TRUNCATED',
+        `RLE segment ${s + 1} decodes to ${got} bytes; the frame needs ${pixels}`,
+      );
     const sample = Math.floor(s / bytesPerSample);
     const byteInSample = bytesPerSample - 1 - (s % bytesPerSample); // most significant byte first; memory is little endian
     let o = sample * bytesPerSample + byteInSample;
@@ -121,12 +148,24 @@ function encodeRow(src: Uint8Array, start: number, end: number, out: Uint8Array,
  * every row coded separately (G.3.1), each segment padded to an even length.
  */
 export function encodeRle(pixels: PixelArray, d: PixelDescription): Uint8Array {
-  if (d.bitsAllocated === 1 || d.float) throw new DicomError('INVALID_VALUE', `RLE Lossless cannot hold ${d.float ? 'float' : '1-bit'} pixel data here`);
+  if (d.bitsAllocated === 1 || d.float)
+    throw new DicomError(
+      'INVALID_VALUE',
+      `RLE Lossless cannot hold ${d.float ? 'float' : '1-bit'} pixel data here`,
+    );
   const bytesPerSample = d.bitsAllocated / 8;
   const segments = d.samplesPerPixel * bytesPerSample;
-  if (segments > MAX_SEGMENTS) throw new DicomError('INVALID_VALUE', `RLE Lossless holds at most 15 segments; this frame needs ${segments}`);
+  if (segments > MAX_SEGMENTS)
+    throw new DicomError(
+      'INVALID_VALUE',
+      `RLE Lossless holds at most 15 segments; this frame needs ${segments}`,
+    );
   const n = d.rows * d.columns;
-  if (pixels.length !== n * d.samplesPerPixel) throw new DicomError('INVALID_LENGTH', `the frame has ${pixels.length} samples; expected ${n * d.samplesPerPixel}`);
+  if (pixels.length !== n * d.samplesPerPixel)
+    throw new DicomError(
+      'INVALID_LENGTH',
+      `the frame has ${pixels.length} samples; expected ${n * d.samplesPerPixel}`,
+    );
   const src = pixelBytes(pixels);
   const stride = d.samplesPerPixel * bytesPerSample;
   const plane = new Uint8Array(n);

@@ -14,7 +14,13 @@ import type { PixelDescription } from '../frames/description.js';
 export function nativeBytesOf(pixels: PixelArray, d: PixelDescription): Uint8Array {
   if (d.bitsAllocated === 1) return packBits(pixels);
   let p = pixels;
-  if (d.samplesPerPixel > 1 && d.planarConfiguration === 1) p = deinterleave(pixels, d.samplesPerPixel, d.rows * d.columns, allocatePixels(pixelArrayKind(d), pixels.length));
+  if (d.samplesPerPixel > 1 && d.planarConfiguration === 1)
+    p = deinterleave(
+      pixels,
+      d.samplesPerPixel,
+      d.rows * d.columns,
+      allocatePixels(pixelArrayKind(d), pixels.length),
+    );
   return pixelBytes(p);
 }
 

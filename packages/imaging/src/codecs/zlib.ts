@@ -15,9 +15,16 @@ function nodeZlib(): ZlibLike | undefined {
   return p?.getBuiltinModule?.('node:zlib') as ZlibLike | undefined;
 }
 
-async function streamThrough(bytes: Uint8Array, stream: { readable: ReadableStream<Uint8Array>; writable: WritableStream<BufferSource> }, maxOutput: number): Promise<Uint8Array> {
+async function streamThrough(
+  bytes: Uint8Array,
+  stream: { readable: ReadableStream<Uint8Array>; writable: WritableStream<BufferSource> },
+  maxOutput: number,
+): Promise<Uint8Array> {
   const writer = stream.writable.getWriter();
-  void writer.write(bytes as Uint8Array<ArrayBuffer>).then(() => writer.close()).catch(() => undefined);
+  void writer
+    .write(bytes as Uint8Array<ArrayBuffer>)
+    .then(() => writer.close())
+    .catch(() => undefined);
   const reader = stream.readable.getReader();
   const parts: Uint8Array[] = [];
   let total = 0;
@@ -47,7 +54,8 @@ export async function inflateRaw(bytes: Uint8Array, maxOutput: number): Promise<
     try {
       return z.inflateRawSync(bytes, { maxOutputLength: maxOutput });
     } catch (e) {
-      if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new DicomError('DEFLATE_ERROR', `inflated data exceeds ${maxOutput} bytes`, { cause: e });
+      if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+        throw new DicomError('DEFLATE_ERROR', `inflated data exceeds ${maxOutput} bytes`, { cause: e });
       try {
         return z.inflateSync(bytes, { maxOutputLength: maxOutput });
       } catch {

@@ -2,7 +2,14 @@
  * The Image Pixel Description (PS3.3 §C.7.6.3, Table C.7-11c): what the bytes of a frame mean.
  * Read once from a dataset, checked against the standard's constraints, and carried with every decoded frame.
  */
-import { DicomError, PixelDataTag, FloatPixelDataTag, DoubleFloatPixelDataTag, type Dataset, type Tag } from '@dicomkit/core';
+import {
+  DicomError,
+  PixelDataTag,
+  FloatPixelDataTag,
+  DoubleFloatPixelDataTag,
+  type Dataset,
+  type Tag,
+} from '@dicomkit/core';
 
 export type PhotometricInterpretation =
   | 'MONOCHROME1'
@@ -44,24 +51,44 @@ export interface PixelDescription {
 const MAX_DIMENSION = 65535;
 
 function need(ds: Dataset, keyword: string, value: number | undefined): number {
-  if (value === undefined || !Number.isInteger(value)) throw new DicomError('INVALID_VALUE', `${keyword} is missing or not an integer`, { tagPath: keyword });
+  if (value === undefined || !Number.isInteger(value))
+    throw new DicomError('INVALID_VALUE', `${keyword} is missing or not an integer`, { tagPath: keyword });
   return value;
 }
 
 /** Reads and checks the pixel description of a dataset (PS3.3 §C.7.6.3.1). */
 export function pixelDescription(ds: Dataset): PixelDescription {
-  const pixelDataTag = ds.has(PixelDataTag) ? PixelDataTag : ds.has(FloatPixelDataTag) ? FloatPixelDataTag : ds.has(DoubleFloatPixelDataTag) ? DoubleFloatPixelDataTag : undefined;
-  if (pixelDataTag === undefined) throw new DicomError('INVALID_VALUE', 'the dataset has no Pixel Data, Float Pixel Data or Double Float Pixel Data');
+  const pixelDataTag = ds.has(PixelDataTag)
+    ? PixelDataTag
+    : ds.has(FloatPixelDataTag)
+      ? FloatPixelDataTag
+      : ds.has(DoubleFloatPixelDataTag)
+        ? DoubleFloatPixelDataTag
+        : undefined;
+  if (pixelDataTag === undefined)
+    throw new DicomError(
+      'INVALID_VALUE',
+      'the dataset has no Pixel Data, Float Pixel Data or Double Float Pixel Data',
+    );
   const float = pixelDataTag !== PixelDataTag;
   const rows = need(ds, 'Rows', ds.number('Rows'));
   const columns = need(ds, 'Columns', ds.number('Columns'));
   const samplesPerPixel = ds.number('SamplesPerPixel') ?? 1;
-  const bitsAllocated = need(ds, 'BitsAllocated', ds.number('BitsAllocated') ?? (pixelDataTag === FloatPixelDataTag ? 32 : pixelDataTag === DoubleFloatPixelDataTag ? 64 : undefined));
+  const bitsAllocated = need(
+    ds,
+    'BitsAllocated',
+    ds.number('BitsAllocated') ??
+      (pixelDataTag === FloatPixelDataTag ? 32 : pixelDataTag === DoubleFloatPixelDataTag ? 64 : undefined),
+  );
   const bitsStored = float ? bitsAllocated : need(ds, 'BitsStored', ds.number('BitsStored') ?? bitsAllocated);
   const highBit = float ? bitsAllocated - 1 : need(ds, 'HighBit', ds.number('HighBit') ?? bitsStored - 1);
-  const pixelRepresentation = float ? 0 : ds.number('PixelRepresentation') ?? 0;
-  const planarConfiguration = samplesPerPixel > 1 ? ds.number('PlanarConfiguration') ?? 0 : 0;
-  const photometricInterpretation = (ds.string('PhotometricInterpretation') ?? (samplesPerPixel === 3 ? 'RGB' : 'MONOCHROME2')).trim().toUpperCase();
+  const pixelRepresentation = float ? 0 : (ds.number('PixelRepresentation') ?? 0);
+  const planarConfiguration = samplesPerPixel > 1 ? (ds.number('PlanarConfiguration') ?? 0) : 0;
+  const photometricInterpretation = (
+    ds.string('PhotometricInterpretation') ?? (samplesPerPixel === 3 ? 'RGB' : 'MONOCHROME2')
+  )
+    .trim()
+    .toUpperCase();
   const nf = ds.has('NumberOfFrames') ? ds.numbers('NumberOfFrames')[0] : undefined;
   const numberOfFrames = nf === undefined || Number.isNaN(nf) ? 1 : nf;
   const d: PixelDescription = {
@@ -88,18 +115,29 @@ export function checkDescription(d: PixelDescription): void {
     throw new DicomError('INVALID_VALUE', msg, { tagPath: what });
   };
   if (d.rows < 1 || d.rows > MAX_DIMENSION) bad('Rows', `Rows ${d.rows} is out of range 1..${MAX_DIMENSION}`);
-  if (d.columns < 1 || d.columns > MAX_DIMENSION) bad('Columns', `Columns ${d.columns} is out of range 1..${MAX_DIMENSION}`);
-  if (![1, 3, 4].includes(d.samplesPerPixel)) bad('SamplesPerPixel', `Samples per Pixel ${d.samplesPerPixel} is not 1, 3 or 4`);
+  if (d.columns < 1 || d.columns > MAX_DIMENSION)
+    bad('Columns', `Columns ${d.columns} is out of range 1..${MAX_DIMENSION}`);
+  if (![1, 3, 4].includes(d.samplesPerPixel))
+    bad('SamplesPerPixel', `Samples per Pixel ${d.samplesPerPixel} is not 1, 3 or 4`);
   if (d.float) {
-    if (d.bitsAllocated !== (d.pixelDataTag === FloatPixelDataTag ? 32 : 64)) bad('BitsAllocated', `Bits Allocated ${d.bitsAllocated} does not fit ${d.pixelDataTag === FloatPixelDataTag ? 'Float' : 'Double Float'} Pixel Data`);
+    if (d.bitsAllocated !== (d.pixelDataTag === FloatPixelDataTag ? 32 : 64))
+      bad(
+        'BitsAllocated',
+        `Bits Allocated ${d.bitsAllocated} does not fit ${d.pixelDataTag === FloatPixelDataTag ? 'Float' : 'Double Float'} Pixel Data`,
+      );
   } else if (![1, 8, 16, 32].includes(d.bitsAllocated)) {
     bad('BitsAllocated', `Bits Allocated ${d.bitsAllocated} is not 1, 8, 16 or 32`);
   }
-  if (d.bitsStored < 1 || d.bitsStored > d.bitsAllocated) bad('BitsStored', `Bits Stored ${d.bitsStored} is out of range 1..${d.bitsAllocated} (Bits Allocated)`);
-  if (d.highBit < d.bitsStored - 1 || d.highBit >= d.bitsAllocated) bad('HighBit', `High Bit ${d.highBit} is out of range ${d.bitsStored - 1}..${d.bitsAllocated - 1}`);
-  if (d.pixelRepresentation !== 0 && d.pixelRepresentation !== 1) bad('PixelRepresentation', `Pixel Representation ${d.pixelRepresentation} is not 0 or 1`);
-  if (d.planarConfiguration !== 0 && d.planarConfiguration !== 1) bad('PlanarConfiguration', `Planar Configuration ${d.planarConfiguration} is not 0 or 1`);
-  if (!Number.isInteger(d.numberOfFrames) || d.numberOfFrames < 1 || d.numberOfFrames > 2 ** 31) bad('NumberOfFrames', `Number of Frames ${d.numberOfFrames} is not a positive integer`);
+  if (d.bitsStored < 1 || d.bitsStored > d.bitsAllocated)
+    bad('BitsStored', `Bits Stored ${d.bitsStored} is out of range 1..${d.bitsAllocated} (Bits Allocated)`);
+  if (d.highBit < d.bitsStored - 1 || d.highBit >= d.bitsAllocated)
+    bad('HighBit', `High Bit ${d.highBit} is out of range ${d.bitsStored - 1}..${d.bitsAllocated - 1}`);
+  if (d.pixelRepresentation !== 0 && d.pixelRepresentation !== 1)
+    bad('PixelRepresentation', `Pixel Representation ${d.pixelRepresentation} is not 0 or 1`);
+  if (d.planarConfiguration !== 0 && d.planarConfiguration !== 1)
+    bad('PlanarConfiguration', `Planar Configuration ${d.planarConfiguration} is not 0 or 1`);
+  if (!Number.isInteger(d.numberOfFrames) || d.numberOfFrames < 1 || d.numberOfFrames > 2 ** 31)
+    bad('NumberOfFrames', `Number of Frames ${d.numberOfFrames} is not a positive integer`);
 }
 
 /** Samples in one frame. */

@@ -6,13 +6,24 @@
  */
 import { DicomError, readBulk, type DicomElement } from '@dicomkit/core';
 import { frameBits, samplesPerFrame, type PixelDescription } from './description.js';
-import { allocatePixels, interleave, pixelArrayKind, pixelsFromBytes, swapUnits, type PixelArray } from './pixel-array.js';
+import {
+  allocatePixels,
+  interleave,
+  pixelArrayKind,
+  pixelsFromBytes,
+  swapUnits,
+  type PixelArray,
+} from './pixel-array.js';
 
 /** Bytes [offset, offset + length) of an element's value, read from its source when left there. */
 export function valueRange(el: DicomElement, offset: number, length: number): Uint8Array {
   const total = valueLength(el);
   if (offset + length > total) {
-    throw new DicomError('TRUNCATED', `pixel data holds ${total} bytes; the frame needs bytes ${offset}..${offset + length}`, { tagPath: 'PixelData' });
+    throw new DicomError(
+      'TRUNCATED',
+      `pixel data holds ${total} bytes; the frame needs bytes ${offset}..${offset + length}`,
+      { tagPath: 'PixelData' },
+    );
   }
   if (el.raw) return el.raw.subarray(offset, offset + length);
   if (el.bulk) return readBulk({ source: el.bulk.source, offset: el.bulk.offset + offset, length });
@@ -68,18 +79,28 @@ export function nativeFrame(el: DicomElement, d: PixelDescription, index: number
  * One frame's native bytes (as in Pixel Data, or as a codec such as Deflated Image Frame Compression restores
  * them) to a typed array, samples interleaved. `bitOffset` is where a 1-bit frame starts in its first byte.
  */
-export function nativeFrameFromBytes(bytes: Uint8Array, d: PixelDescription, bigEndian = false, bitOffset = 0): PixelArray {
+export function nativeFrameFromBytes(
+  bytes: Uint8Array,
+  d: PixelDescription,
+  bigEndian = false,
+  bitOffset = 0,
+): PixelArray {
   const count = samplesPerFrame(d);
   const need = Math.ceil((frameBits(d) + bitOffset) / 8);
-  if (bytes.length < need) throw new DicomError('TRUNCATED', `a frame needs ${need} bytes; ${bytes.length} are present`, { tagPath: 'PixelData' });
-  if (d.photometricInterpretation === 'YBR_FULL_422' || d.photometricInterpretation === 'YBR_PARTIAL_422') return expand422(bytes, d);
+  if (bytes.length < need)
+    throw new DicomError('TRUNCATED', `a frame needs ${need} bytes; ${bytes.length} are present`, {
+      tagPath: 'PixelData',
+    });
+  if (d.photometricInterpretation === 'YBR_FULL_422' || d.photometricInterpretation === 'YBR_PARTIAL_422')
+    return expand422(bytes, d);
   if (d.bitsAllocated === 1) return unpackBits(bytes, bitOffset, count);
   const size = d.bitsAllocated / 8;
   let b = bytes.subarray(0, count * size);
   const kind = pixelArrayKind(d);
   if (bigEndian && size > 1) b = swapUnits(b, size);
   const pixels = pixelsFromBytes(kind, b, true);
-  if (d.samplesPerPixel > 1 && d.planarConfiguration === 1) return interleave(pixels, d.samplesPerPixel, d.rows * d.columns, allocatePixels(kind, count));
+  if (d.samplesPerPixel > 1 && d.planarConfiguration === 1)
+    return interleave(pixels, d.samplesPerPixel, d.rows * d.columns, allocatePixels(kind, count));
   return pixels;
 }
 
@@ -88,7 +109,8 @@ export function nativeFrameFromBytes(bytes: Uint8Array, d: PixelDescription, big
  * Expanded to three samples per pixel (chroma repeated for both pixels of a pair).
  */
 function expand422(src: Uint8Array, d: PixelDescription): PixelArray {
-  if (d.samplesPerPixel !== 3 || d.bitsAllocated !== 8) throw new DicomError('INVALID_VALUE', `${d.photometricInterpretation} needs 3 samples of 8 bits`);
+  if (d.samplesPerPixel !== 3 || d.bitsAllocated !== 8)
+    throw new DicomError('INVALID_VALUE', `${d.photometricInterpretation} needs 3 samples of 8 bits`);
   const pairs = Math.ceil(d.columns / 2);
   const out = new Uint8Array(d.rows * d.columns * 3);
   let s = 0;

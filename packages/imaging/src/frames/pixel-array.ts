@@ -5,12 +5,16 @@
 import { DicomError } from '@dicomkit/core';
 import type { PixelDescription } from './description.js';
 
-export type PixelArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
+export type PixelArray =
+  Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
 
-export type PixelArrayKind = 'uint8' | 'int8' | 'uint16' | 'int16' | 'uint32' | 'int32' | 'float32' | 'float64';
+export type PixelArrayKind =
+  'uint8' | 'int8' | 'uint16' | 'int16' | 'uint32' | 'int32' | 'float32' | 'float64';
 
 /** The array kind for a description: unsigned or signed by Pixel Representation, width by Bits Allocated. */
-export function pixelArrayKind(d: Pick<PixelDescription, 'bitsAllocated' | 'pixelRepresentation' | 'float'>): PixelArrayKind {
+export function pixelArrayKind(
+  d: Pick<PixelDescription, 'bitsAllocated' | 'pixelRepresentation' | 'float'>,
+): PixelArrayKind {
   if (d.float) return d.bitsAllocated === 64 ? 'float64' : 'float32';
   const signed = d.pixelRepresentation === 1;
   if (d.bitsAllocated <= 8) return signed ? 'int8' : 'uint8';
@@ -39,7 +43,16 @@ export function allocatePixels(kind: PixelArrayKind, length: number): PixelArray
   }
 }
 
-const SIZE: Record<PixelArrayKind, number> = { uint8: 1, int8: 1, uint16: 2, int16: 2, uint32: 4, int32: 4, float32: 4, float64: 8 };
+const SIZE: Record<PixelArrayKind, number> = {
+  uint8: 1,
+  int8: 1,
+  uint16: 2,
+  int16: 2,
+  uint32: 4,
+  int32: 4,
+  float32: 4,
+  float64: 8,
+};
 
 export function bytesPerElement(kind: PixelArrayKind): number {
   return SIZE[kind];
@@ -51,7 +64,11 @@ export function bytesPerElement(kind: PixelArrayKind): number {
  */
 export function pixelsFromBytes(kind: PixelArrayKind, bytes: Uint8Array, copy = false): PixelArray {
   const size = SIZE[kind];
-  if (bytes.length % size !== 0) throw new DicomError('INVALID_LENGTH', `${bytes.length} bytes are not a whole number of ${size}-byte samples`);
+  if (bytes.length % size !== 0)
+    throw new DicomError(
+      'INVALID_LENGTH',
+      `${bytes.length} bytes are not a whole number of ${size}-byte samples`,
+    );
   let b = bytes;
   if (copy || b.byteOffset % size !== 0) b = copyBytes(b);
   const n = b.length / size;
@@ -118,7 +135,10 @@ export function deinterleave<T extends PixelArray>(pixels: T, samples: number, c
  * sample, sign-extended when Pixel Representation is 1. Other bits (overlays in old files, garbage) are dropped.
  * Returns the input when nothing needs masking.
  */
-export function storedValues(pixels: PixelArray, d: Pick<PixelDescription, 'bitsAllocated' | 'bitsStored' | 'highBit' | 'pixelRepresentation' | 'float'>): PixelArray {
+export function storedValues(
+  pixels: PixelArray,
+  d: Pick<PixelDescription, 'bitsAllocated' | 'bitsStored' | 'highBit' | 'pixelRepresentation' | 'float'>,
+): PixelArray {
   if (d.float || d.bitsAllocated === 1) return pixels;
   const shift = d.highBit + 1 - d.bitsStored;
   const signed = d.pixelRepresentation === 1;

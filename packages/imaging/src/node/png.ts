@@ -50,7 +50,8 @@ export function encodePng(img: RenderedImage): Uint8Array {
       raw.set(img.data.subarray(row, row + stride), o + 1);
     } else {
       raw[o] = 2; // Up: difference from the row above
-      for (let x = 0; x < stride; x++) raw[o + 1 + x] = (img.data[row + x]! - img.data[row - stride + x]!) & 0xff;
+      for (let x = 0; x < stride; x++)
+        raw[o + 1 + x] = (img.data[row + x]! - img.data[row - stride + x]!) & 0xff;
     }
   }
   const idat = deflateSync(raw, { level: 6 });

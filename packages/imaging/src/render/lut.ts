@@ -15,16 +15,21 @@ export interface Lut {
 /** Reads a LUT item: LUT Descriptor (0028,3002) and LUT Data (0028,3006). `signedInput`: the first mapped value is SS. */
 export function readLut(item: Dataset, signedInput: boolean): Lut {
   const desc = item.numbers('LUTDescriptor');
-  if (desc.length < 3) throw new DicomError('INVALID_VALUE', 'LUT Descriptor needs three values', { tagPath: 'LUTDescriptor' });
+  if (desc.length < 3)
+    throw new DicomError('INVALID_VALUE', 'LUT Descriptor needs three values', { tagPath: 'LUTDescriptor' });
   let n = desc[0]!;
   if (n === 0) n = 65536; // PS3.3 §C.11.1.1.1: 0 means 2^16 entries
   let first = desc[1]!;
   if (signedInput && first > 32767) first -= 65536;
   const bits = desc[2]!;
-  if (bits < 1 || bits > 16) throw new DicomError('INVALID_VALUE', `LUT Descriptor bits ${bits} is out of range 1..16`, { tagPath: 'LUTDescriptor' });
+  if (bits < 1 || bits > 16)
+    throw new DicomError('INVALID_VALUE', `LUT Descriptor bits ${bits} is out of range 1..16`, {
+      tagPath: 'LUTDescriptor',
+    });
   const el = item.get('LUTData');
   let data: Uint16Array;
-  if (el && (el.vr === 'US' || el.vr === 'SS')) data = Uint16Array.from(item.numbers('LUTData'), (v) => v & 0xffff);
+  if (el && (el.vr === 'US' || el.vr === 'SS'))
+    data = Uint16Array.from(item.numbers('LUTData'), (v) => v & 0xffff);
   else {
     const b = item.bytes('LUTData') ?? new Uint8Array(0);
     // 8-bit entries are sometimes packed two per 16-bit word (OW with bits 8 and n*1 bytes).
@@ -35,7 +40,10 @@ export function readLut(item: Dataset, signedInput: boolean): Lut {
       data = new Uint16Array(c.buffer, 0, c.length / 2);
     }
   }
-  if (data.length < n) throw new DicomError('INVALID_VALUE', `LUT Data has ${data.length} entries; the descriptor says ${n}`, { tagPath: 'LUTData' });
+  if (data.length < n)
+    throw new DicomError('INVALID_VALUE', `LUT Data has ${data.length} entries; the descriptor says ${n}`, {
+      tagPath: 'LUTData',
+    });
   return { firstMapped: first, bits, data: data.subarray(0, n) };
 }
 
@@ -88,7 +96,8 @@ export function windowTransform(w: Window): VoiTransform {
   const width = w.width;
   switch (w.function ?? 'LINEAR') {
     case 'LINEAR_EXACT': {
-      if (width <= 0) throw new DicomError('INVALID_VALUE', `Window Width ${width} must be > 0 for LINEAR_EXACT`);
+      if (width <= 0)
+        throw new DicomError('INVALID_VALUE', `Window Width ${width} must be > 0 for LINEAR_EXACT`);
       const lo = c - width / 2;
       const hi = c + width / 2;
       return (x) => (x <= lo ? 0 : x > hi ? 1 : (x - c) / width + 0.5);
@@ -115,7 +124,11 @@ export function datasetWindows(ds: Dataset): Window[] {
   const out: Window[] = [];
   for (let i = 0; i < Math.min(centers.length, widths.length); i++) {
     if (!Number.isFinite(centers[i]) || !Number.isFinite(widths[i]) || widths[i]! <= 0) continue;
-    out.push({ center: centers[i]!, width: widths[i]!, function: fn === 'SIGMOID' || fn === 'LINEAR_EXACT' ? fn : 'LINEAR' });
+    out.push({
+      center: centers[i]!,
+      width: widths[i]!,
+      function: fn === 'SIGMOID' || fn === 'LINEAR_EXACT' ? fn : 'LINEAR',
+    });
   }
   return out;
 }

@@ -31,13 +31,28 @@ export function overlayPlanes(ds: Dataset): OverlayPlane[] {
     const o = ds.numbers(t(0x0050));
     const frames = ds.number(t(0x0015)) ?? 1;
     const count = Math.min(rows * columns * frames, data.length * 8);
-    out.push({ group: g, rows, columns, origin: [o[0] ?? 1, o[1] ?? 1], bits: unpackBits(data, 0, count), frames, imageFrameOrigin: ds.number(t(0x0051)) ?? 1 });
+    out.push({
+      group: g,
+      rows,
+      columns,
+      origin: [o[0] ?? 1, o[1] ?? 1],
+      bits: unpackBits(data, 0, count),
+      frames,
+      imageFrameOrigin: ds.number(t(0x0051)) ?? 1,
+    });
   }
   return out;
 }
 
 /** Burns the overlays that apply to frame `index` (0-based) into 8-bit output (`channels` per pixel) as white. */
-export function burnOverlays(planes: OverlayPlane[], index: number, out: Uint8Array, width: number, height: number, channels: number): void {
+export function burnOverlays(
+  planes: OverlayPlane[],
+  index: number,
+  out: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+): void {
   for (const p of planes) {
     const f = index + 1 - p.imageFrameOrigin;
     if (f < 0 || f >= p.frames) continue;

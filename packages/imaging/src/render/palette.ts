@@ -32,13 +32,21 @@ export function expandSegmented(seg: Uint16Array, n: number): Uint16Array {
         for (let k = 0; k < len && i + 2 + k < end && out.length < n; k++) out.push(seg[i + 2 + k]!);
         i += 2 + len;
       } else if (type === 1) {
-        if (out.length === 0) throw new DicomError('INVALID_VALUE', 'a linear palette segment has no previous value', { tagPath: 'SegmentedRedPaletteColorLookupTableData' });
+        if (out.length === 0)
+          throw new DicomError('INVALID_VALUE', 'a linear palette segment has no previous value', {
+            tagPath: 'SegmentedRedPaletteColorLookupTableData',
+          });
         const y0 = out[out.length - 1]!;
         const y1 = seg[i + 2] ?? y0;
         for (let k = 1; k <= len && out.length < n; k++) out.push(Math.round(y0 + ((y1 - y0) * k) / len));
         i += 3;
       } else if (type === 2) {
-        if (depth > 0) throw new DicomError('INVALID_VALUE', 'an indirect palette segment points at another indirect segment', { tagPath: 'SegmentedRedPaletteColorLookupTableData' });
+        if (depth > 0)
+          throw new DicomError(
+            'INVALID_VALUE',
+            'an indirect palette segment points at another indirect segment',
+            { tagPath: 'SegmentedRedPaletteColorLookupTableData' },
+          );
         const offset = (seg[i + 2] ?? 0) | ((seg[i + 3] ?? 0) << 16);
         // Copy `len` segments starting at word `offset`.
         let j = offset;
@@ -50,7 +58,10 @@ export function expandSegmented(seg: Uint16Array, n: number): Uint16Array {
           j += size;
         }
         i += 4;
-      } else throw new DicomError('INVALID_VALUE', `unknown palette segment type ${type}`, { tagPath: 'SegmentedRedPaletteColorLookupTableData' });
+      } else
+        throw new DicomError('INVALID_VALUE', `unknown palette segment type ${type}`, {
+          tagPath: 'SegmentedRedPaletteColorLookupTableData',
+        });
     }
   };
   run(0, seg.length, 0);
@@ -64,20 +75,31 @@ export function expandSegmented(seg: Uint16Array, n: number): Uint16Array {
 export function readPalette(ds: Dataset): Palette {
   const channel = (name: 'Red' | 'Green' | 'Blue') => {
     const desc = ds.numbers(`${name}PaletteColorLookupTableDescriptor`);
-    if (desc.length < 3) throw new DicomError('INVALID_VALUE', `${name} Palette Color Lookup Table Descriptor is missing`, { tagPath: `${name}PaletteColorLookupTableDescriptor` });
+    if (desc.length < 3)
+      throw new DicomError('INVALID_VALUE', `${name} Palette Color Lookup Table Descriptor is missing`, {
+        tagPath: `${name}PaletteColorLookupTableDescriptor`,
+      });
     const n = desc[0] === 0 ? 65536 : desc[0]!;
     let first = desc[1]!;
     if (ds.number('PixelRepresentation') === 1 && first > 32767) first -= 65536;
     const bits = desc[2]!;
     const segmented = words(ds, `Segmented${name}PaletteColorLookupTableData`);
     let data = segmented ? expandSegmented(segmented, n) : words(ds, `${name}PaletteColorLookupTableData`);
-    if (!data) throw new DicomError('INVALID_VALUE', `${name} Palette Color Lookup Table Data is missing`, { tagPath: `${name}PaletteColorLookupTableData` });
+    if (!data)
+      throw new DicomError('INVALID_VALUE', `${name} Palette Color Lookup Table Data is missing`, {
+        tagPath: `${name}PaletteColorLookupTableData`,
+      });
     // 8-bit entries packed two per word (the data holds n bytes, not n words).
     if (bits === 8 && data.length * 2 === n + (n % 2) && !segmented) {
       const b = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
       data = Uint16Array.from(b.subarray(0, n));
     }
-    if (data.length < n) throw new DicomError('INVALID_VALUE', `${name} palette has ${data.length} entries; the descriptor says ${n}`, { tagPath: `${name}PaletteColorLookupTableData` });
+    if (data.length < n)
+      throw new DicomError(
+        'INVALID_VALUE',
+        `${name} palette has ${data.length} entries; the descriptor says ${n}`,
+        { tagPath: `${name}PaletteColorLookupTableData` },
+      );
     return { first, bits, data: data.subarray(0, n) };
   };
   const r = channel('Red');

@@ -6,7 +6,15 @@
 import { DicomError, type Dataset, type TransferSyntax } from '@dicomkit/core';
 import { getFrame, type Frame } from '../frames/frames.js';
 import { storedValues, type PixelArray } from '../frames/pixel-array.js';
-import { hasLut, datasetWindows, modalityTransform, voiLutTransform, windowTransform, type VoiTransform, type Window } from './lut.js';
+import {
+  hasLut,
+  datasetWindows,
+  modalityTransform,
+  voiLutTransform,
+  windowTransform,
+  type VoiTransform,
+  type Window,
+} from './lut.js';
 import { readPalette, paletteTo8 } from './palette.js';
 import { ybrFullToRgb, ybrRctToRgb } from './color.js';
 import { burnOverlays, overlayPlanes } from './overlay.js';
@@ -50,12 +58,22 @@ function minMax(p: ArrayLike<number>): [number, number] {
 }
 
 /** The VOI transform for a frame: the given window, the file's window or VOI LUT, else the frame's value range. */
-function chooseVoi(ds: Dataset, options: RenderOptions, modalityRange: [number, number], signed: boolean): VoiTransform {
+function chooseVoi(
+  ds: Dataset,
+  options: RenderOptions,
+  modalityRange: [number, number],
+  signed: boolean,
+): VoiTransform {
   if (options.window) return windowTransform(options.window);
   const luts = ds.sequence('VOILUTSequence').filter(hasLut);
   if (options.voiLutIndex !== undefined) {
     const item = luts[options.voiLutIndex];
-    if (!item) throw new DicomError('INVALID_VALUE', `the file has no VOI LUT ${options.voiLutIndex + 1} (it has ${luts.length})`, { tagPath: 'VOILUTSequence' });
+    if (!item)
+      throw new DicomError(
+        'INVALID_VALUE',
+        `the file has no VOI LUT ${options.voiLutIndex + 1} (it has ${luts.length})`,
+        { tagPath: 'VOILUTSequence' },
+      );
     return voiLutTransform(item, signed);
   }
   const windows = datasetWindows(ds);
@@ -73,7 +91,9 @@ function renderGrey(ds: Dataset, frame: Frame, options: RenderOptions): Uint8Arr
   const signed = d.pixelRepresentation === 1;
   const modality = modalityTransform(ds, signed);
   // MONOCHROME1: minimum is white (PS3.3 §C.7.6.3.1.2); Presentation LUT Shape INVERSE likewise (§C.11.6.1.1).
-  const invert = d.photometricInterpretation === 'MONOCHROME1' || (ds.string('PresentationLUTShape') ?? '').trim().toUpperCase() === 'INVERSE';
+  const invert =
+    d.photometricInterpretation === 'MONOCHROME1' ||
+    (ds.string('PresentationLUTShape') ?? '').trim().toUpperCase() === 'INVERSE';
   const n = values.length;
   const out = new Uint8Array(n);
   const [lo, hi] = minMax(values);
@@ -121,7 +141,10 @@ function renderColor(ds: Dataset, frame: Frame): Uint8Array {
     }
     return out;
   }
-  if (d.samplesPerPixel !== 3) throw new DicomError('INVALID_VALUE', `cannot render ${d.samplesPerPixel} samples as ${pi}`, { tagPath: 'PhotometricInterpretation' });
+  if (d.samplesPerPixel !== 3)
+    throw new DicomError('INVALID_VALUE', `cannot render ${d.samplesPerPixel} samples as ${pi}`, {
+      tagPath: 'PhotometricInterpretation',
+    });
   let rgb: Uint8Array;
   if (d.bitsStored > 8) {
     // Wider colour samples: scaled to 8 bits by their stored range.
@@ -141,7 +164,9 @@ function renderColor(ds: Dataset, frame: Frame): Uint8Array {
     case 'YBR_PARTIAL_420':
       return ybrPartialToRgb(rgb);
     default:
-      throw new DicomError('INVALID_VALUE', `cannot render Photometric Interpretation ${pi}`, { tagPath: 'PhotometricInterpretation' });
+      throw new DicomError('INVALID_VALUE', `cannot render Photometric Interpretation ${pi}`, {
+        tagPath: 'PhotometricInterpretation',
+      });
   }
 }
 
@@ -153,8 +178,8 @@ function ybrPartialToRgb(p: Uint8Array): Uint8Array {
     const y = 1.1644 * (p[i]! - 16);
     const cb = p[i + 1]! - 128;
     const cr = p[i + 2]! - 128;
-    out[i] = c(y + 1.5960 * cr);
-    out[i + 1] = c(y - 0.3918 * cb - 0.8130 * cr);
+    out[i] = c(y + 1.596 * cr);
+    out[i + 1] = c(y - 0.3918 * cb - 0.813 * cr);
     out[i + 2] = c(y + 2.0172 * cb);
   }
   return out;
@@ -163,7 +188,10 @@ function ybrPartialToRgb(p: Uint8Array): Uint8Array {
 /** Renders a decoded frame of `ds` (synchronous: the frame is already decoded). */
 export function renderDecodedFrame(ds: Dataset, frame: Frame, options: RenderOptions = {}): RenderedImage {
   const d = frame.description;
-  const grey = d.photometricInterpretation === 'MONOCHROME1' || d.photometricInterpretation === 'MONOCHROME2' || (d.samplesPerPixel === 1 && d.photometricInterpretation !== 'PALETTE COLOR');
+  const grey =
+    d.photometricInterpretation === 'MONOCHROME1' ||
+    d.photometricInterpretation === 'MONOCHROME2' ||
+    (d.samplesPerPixel === 1 && d.photometricInterpretation !== 'PALETTE COLOR');
   let data = grey ? renderGrey(ds, frame, options) : renderColor(ds, frame);
   let channels: 1 | 3 | 4 = grey ? 1 : 3;
   if (options.overlays) burnOverlays(overlayPlanes(ds), frame.index, data, d.columns, d.rows, channels);
@@ -187,6 +215,11 @@ export function renderDecodedFrame(ds: Dataset, frame: Frame, options: RenderOpt
 }
 
 /** Decodes frame `index` (0-based) and renders it. */
-export async function renderFrame(ds: Dataset, transferSyntax: TransferSyntax | string, index: number, options: RenderOptions = {}): Promise<RenderedImage> {
+export async function renderFrame(
+  ds: Dataset,
+  transferSyntax: TransferSyntax | string,
+  index: number,
+  options: RenderOptions = {},
+): Promise<RenderedImage> {
   return renderDecodedFrame(ds, await getFrame(ds, transferSyntax, index), options);
 }

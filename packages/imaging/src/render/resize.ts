@@ -50,7 +50,9 @@ export function resize(img: RenderedImage, width: number, height: number): Rende
           const b = img.data[(y0 * img.width + x1) * ch + k]!;
           const c = img.data[(y1 * img.width + x0) * ch + k]!;
           const d = img.data[(y1 * img.width + x1) * ch + k]!;
-          out[(y * width + x) * ch + k] = Math.round((a * (1 - wx) + b * wx) * (1 - wy) + (c * (1 - wx) + d * wx) * wy);
+          out[(y * width + x) * ch + k] = Math.round(
+            (a * (1 - wx) + b * wx) * (1 - wy) + (c * (1 - wx) + d * wx) * wy,
+          );
         }
       }
     }

@@ -30,7 +30,10 @@ export const charlsCodec = loadOnce('CharLS', () =>
       name: 'CharLS (WASM)',
       decode(frame, d) {
         // CharLS spends tens of seconds on some truncated streams: a stream must end with EOI (T.87 §C.1).
-        if (!endsWithEoi(frame)) throw new DicomError('TRUNCATED', 'the JPEG-LS codestream has no EOI marker at its end', { tagPath: 'PixelData' });
+        if (!endsWithEoi(frame))
+          throw new DicomError('TRUNCATED', 'the JPEG-LS codestream has no EOI marker at its end', {
+            tagPath: 'PixelData',
+          });
         decoder.getEncodedBuffer(frame.length).set(frame);
         decoder.decode();
         const info = decoder.getFrameInfo();
@@ -46,7 +49,10 @@ export const charlsCodec = loadOnce('CharLS', () =>
         encoder.setNearLossless(near);
         encoder.setInterleaveMode(d.samplesPerPixel > 1 ? 2 : 0);
         encoder.encode();
-        return { bytes: encoder.getEncodedBuffer().slice(), ...(near > 0 ? { lossyMethod: 'ISO_14495_1' } : {}) };
+        return {
+          bytes: encoder.getEncodedBuffer().slice(),
+          ...(near > 0 ? { lossyMethod: 'ISO_14495_1' } : {}),
+        };
       },
       canEncode: (d) => !d.float && d.bitsAllocated >= 8 && d.bitsAllocated <= 16 && d.bitsStored >= 2,
     };

@@ -48,7 +48,10 @@ export function wasmHeapSizes(): Record<string, number> {
 }
 
 /** Loads a codec module from its factory once (the import is dynamic: only when a frame needs it). */
-export async function instantiate<T extends EmscriptenModule>(name: string, load: () => Promise<{ default: (o?: object) => Promise<unknown> }>): Promise<T> {
+export async function instantiate<T extends EmscriptenModule>(
+  name: string,
+  load: () => Promise<{ default: (o?: object) => Promise<unknown> }>,
+): Promise<T> {
   const mod = await load();
   const factory = mod.default;
   // Codec chatter (OpenJPEG's [INFO] lines) is dropped; errors reach us as exceptions.

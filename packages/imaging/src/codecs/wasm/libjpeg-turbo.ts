@@ -19,7 +19,10 @@ interface LibJpegTurboModule extends EmscriptenModule {
 }
 
 export const libjpegTurboCodec = loadOnce('libjpeg-turbo', async () => {
-  const m = await instantiate<LibJpegTurboModule>('libjpeg-turbo', () => import('@cornerstonejs/codec-libjpeg-turbo-8bit/wasmjs'));
+  const m = await instantiate<LibJpegTurboModule>(
+    'libjpeg-turbo',
+    () => import('@cornerstonejs/codec-libjpeg-turbo-8bit/wasmjs'),
+  );
   const decoder = new m.JPEGDecoder();
   let encoder: JpegEncoder | undefined;
   const c: FrameCodec = {
@@ -31,7 +34,13 @@ export const libjpegTurboCodec = loadOnce('libjpeg-turbo', async () => {
       // libjpeg (jdapimin.c) takes a 3-component stream without JFIF or Adobe marker for YCbCr unless its component
       // ids are 'R','G','B'. Without either marker, the dataset's word decides, as in dcmtk and GDCM: Photometric
       // Interpretation RGB means the samples were stored untransformed, and an Adobe marker saying so is inserted.
-      if (converted && h && !h.jfif && h.adobeTransform === undefined && d.photometricInterpretation === 'RGB') {
+      if (
+        converted &&
+        h &&
+        !h.jfif &&
+        h.adobeTransform === undefined &&
+        d.photometricInterpretation === 'RGB'
+      ) {
         stream = withAdobeNoTransform(frame);
         converted = false;
       }
@@ -48,16 +57,26 @@ export const libjpegTurboCodec = loadOnce('libjpeg-turbo', async () => {
       encoder.setSubSampling(false);
       encoder.encode();
       // libjpeg writes JFIF YCbCr for three components (PS3.5 §8.2.1: Photometric Interpretation YBR_FULL).
-      return { bytes: encoder.getEncodedBuffer().slice(), lossyMethod: 'ISO_10918_1', ...(d.samplesPerPixel === 3 ? { photometricInterpretation: 'YBR_FULL' } : {}) };
+      return {
+        bytes: encoder.getEncodedBuffer().slice(),
+        lossyMethod: 'ISO_10918_1',
+        ...(d.samplesPerPixel === 3 ? { photometricInterpretation: 'YBR_FULL' } : {}),
+      };
     },
-    canEncode: (d) => !d.float && d.bitsAllocated === 8 && d.bitsStored === 8 && (d.samplesPerPixel === 1 || d.samplesPerPixel === 3),
+    canEncode: (d) =>
+      !d.float &&
+      d.bitsAllocated === 8 &&
+      d.bitsStored === 8 &&
+      (d.samplesPerPixel === 1 || d.samplesPerPixel === 3),
   };
   return c;
 });
 
 /** The stream with an Adobe APP14 segment (transform 0: no colour transform) inserted after SOI. */
 function withAdobeNoTransform(frame: Uint8Array): Uint8Array {
-  const app14 = [0xff, 0xee, 0x00, 0x0e, 0x41, 0x64, 0x6f, 0x62, 0x65, 0x00, 0x64, 0x00, 0x00, 0x00, 0x00, 0x00];
+  const app14 = [
+    0xff, 0xee, 0x00, 0x0e, 0x41, 0x64, 0x6f, 0x62, 0x65, 0x00, 0x64, 0x00, 0x00, 0x00, 0x00, 0x00,
+  ];
   const out = new Uint8Array(frame.length + app14.length);
   out.set(frame.subarray(0, 2), 0);
   out.set(app14, 2);

@@ -12,14 +12,19 @@ function isTrap(e: unknown): boolean {
 
 export function loadOnce(name: string, load: () => Promise<FrameCodec>): () => Promise<FrameCodec> {
   let p: Promise<FrameCodec> | undefined;
-  const guard = <A extends unknown[], R>(f: (...a: A) => R | Promise<R>) =>
+  const guard =
+    <A extends unknown[], R>(f: (...a: A) => R | Promise<R>) =>
     async (...a: A): Promise<R> => {
       try {
         return await f(...a);
       } catch (e) {
         if (!isTrap(e)) throw e;
         p = undefined;
-        throw new DicomError('INVALID_VALUE', `${name} failed (${(e as Error).message}); the codec will be reloaded`, { cause: e });
+        throw new DicomError(
+          'INVALID_VALUE',
+          `${name} failed (${(e as Error).message}); the codec will be reloaded`,
+          { cause: e },
+        );
       }
     };
   return () => {
@@ -32,7 +37,11 @@ export function loadOnce(name: string, load: () => Promise<FrameCodec>): () => P
       },
       (e: unknown) => {
         p = undefined;
-        throw new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', `${name} could not be loaded: ${(e as Error).message}`, { cause: e });
+        throw new DicomError(
+          'UNSUPPORTED_TRANSFER_SYNTAX',
+          `${name} could not be loaded: ${(e as Error).message}`,
+          { cause: e },
+        );
       },
     );
     return p;

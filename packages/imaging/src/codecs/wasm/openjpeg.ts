@@ -19,7 +19,10 @@ interface OpenJpegModule extends EmscriptenModule {
 }
 
 export const openjpegCodec = loadOnce('OpenJPEG', async () => {
-  const m = await instantiate<OpenJpegModule>('openjpeg', () => import('@cornerstonejs/codec-openjpeg/wasmjs'));
+  const m = await instantiate<OpenJpegModule>(
+    'openjpeg',
+    () => import('@cornerstonejs/codec-openjpeg/wasmjs'),
+  );
   const decoder = new m.J2KDecoder();
   const c: FrameCodec = {
     name: 'OpenJPEG (WASM)',
@@ -52,7 +55,11 @@ export const openjpegCodec = loadOnce('OpenJPEG', async () => {
       }
     },
     // 16-bit colour traps inside this OpenJPEG build: refused.
-    canEncode: (d) => !d.float && d.bitsAllocated >= 8 && d.bitsAllocated <= 16 && (d.samplesPerPixel === 1 || d.bitsAllocated === 8),
+    canEncode: (d) =>
+      !d.float &&
+      d.bitsAllocated >= 8 &&
+      d.bitsAllocated <= 16 &&
+      (d.samplesPerPixel === 1 || d.bitsAllocated === 8),
   };
   return c;
 });

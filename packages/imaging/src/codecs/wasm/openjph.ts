@@ -44,7 +44,11 @@ export const openjphCodec = loadOnce('OpenJPH', async () => {
       };
     },
     // Unsigned 16-bit samples do not round-trip through this OpenJPH build (values wrap): refused.
-    canEncode: (d) => !d.float && d.bitsAllocated >= 8 && d.bitsAllocated <= 16 && (d.bitsStored < 16 || d.pixelRepresentation === 1),
+    canEncode: (d) =>
+      !d.float &&
+      d.bitsAllocated >= 8 &&
+      d.bitsAllocated <= 16 &&
+      (d.bitsStored < 16 || d.pixelRepresentation === 1),
   };
   return c;
 });
