@@ -125,9 +125,12 @@ export async function transcode(
   const result: TranscodedFile = { meta, dataset, transferSyntax: target };
   if (!pixel) return result;
   const sourceEncapsulated = pixel.encapsulated !== undefined;
-  // Nothing to do for the pixels: native to native (the writer handles byte order and deflate), or the same codec.
-  if (!sourceEncapsulated && !target.encapsulated) return result;
-  if (sourceEncapsulated && target.uid === source.uid) return result;
+  // Nothing to do for the pixels: native to native between little-endian syntaxes (the writer handles deflate), or
+  // the same codec. From big endian, the frames are rebuilt: the writer swaps OW per 16-bit word, which is wrong for
+  // 8- and 32-bit samples (PS3.5 §8.1.1 orders them by sample).
+  const fromBigEndian = !sourceEncapsulated && !source.littleEndian;
+  if (!sourceEncapsulated && !target.encapsulated && !fromBigEndian) return result;
+  if (sourceEncapsulated && source.encapsulated && target.uid === source.uid) return result;
   if (source.lossy && !dataset.has('LossyImageCompression')) dataset.set('LossyImageCompression', 'CS', '01');
 
   const d = pixelDescription(file.dataset);
