@@ -72,6 +72,9 @@ export const TS = {
   HTJ2KLossless: '1.2.840.10008.1.2.4.201',
   HTJ2KLosslessRPCL: '1.2.840.10008.1.2.4.202',
   HTJ2K: '1.2.840.10008.1.2.4.203',
+  JPEGXLLossless: '1.2.840.10008.1.2.4.110',
+  JPEGXLJPEGRecompression: '1.2.840.10008.1.2.4.111',
+  JPEGXL: '1.2.840.10008.1.2.4.112',
 } as const;
 
 registerCodec(TS.RLELossless, sync(rleCodec));
@@ -88,3 +91,5 @@ registerCodec(TS.JPEG2000, () => import('./wasm/openjpeg.js').then((m) => m.open
 registerCodec(TS.HTJ2KLossless, () => import('./wasm/openjph.js').then((m) => m.openjphCodec()));
 registerCodec(TS.HTJ2KLosslessRPCL, () => import('./wasm/openjph.js').then((m) => m.openjphCodec()));
 registerCodec(TS.HTJ2K, () => import('./wasm/openjph.js').then((m) => m.openjphCodec()));
+for (const uid of [TS.JPEGXLLossless, TS.JPEGXLJPEGRecompression, TS.JPEGXL])
+  registerCodec(uid, () => import('./wasm/jxl-oxide.js').then((m) => m.jxlCodec()));
