@@ -9,7 +9,7 @@ import { j2kUsesMct } from '../jpeg-markers.js';
 import { loadOnce } from './load-once.js';
 
 interface J2KEncoder extends WasmEncoder {
-  setQuality(lossless: boolean, quality: number): void;
+  setQuality(lossless: boolean, layers: number): void;
   setCompressionRatio(layer: number, ratio: number): void;
   setDecompositions(n: number): void;
 }
@@ -40,7 +40,8 @@ export const openjpegCodec = loadOnce('OpenJPEG', async () => {
       try {
         wasmInput(encoder.getDecodedBuffer(frameInfoFor(d)), pixels);
         const lossless = options.lossless ?? !options.compressionRatio;
-        encoder.setQuality(lossless, 0);
+        // setQuality's second argument is the number of quality layers; one layer at the requested rate.
+        encoder.setQuality(lossless, lossless ? 0 : 1);
         if (!lossless) encoder.setCompressionRatio(0, options.compressionRatio ?? 10);
         encoder.encode();
         const bytes = encoder.getEncodedBuffer().slice();
