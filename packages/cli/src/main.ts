@@ -10,6 +10,7 @@ import { registerConvert } from './commands/convert.js';
 import { registerEcho } from './commands/echo.js';
 import { registerSend } from './commands/send.js';
 import { registerReceive } from './commands/receive.js';
+import { registerRender } from './commands/render.js';
 import { reportAndExit } from './errors.js';
 
 export function buildProgram(): Command {
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerEcho(program);
   registerSend(program);
   registerReceive(program);
+  registerRender(program);
   return program;
 }
 

@@ -49,6 +49,19 @@ export class EncapsulatedPixelData {
    * (Frames with an empty offset table and several fragments each are found by {@link framesByStartMarker}.)
    */
   frameFragmentRanges(numberOfFrames: number, extendedOffsets?: readonly bigint[] | readonly number[]): [number, number][] {
+    // Cached per (frames, offsets): locating frame N must not cost a pass over every fragment each time.
+    const eot = extendedOffsets ?? [];
+    const key = `${numberOfFrames}:${eot.length}:${eot[0] ?? ''}:${eot[eot.length - 1] ?? ''}:${this.fragments.length}:${this.basicOffsetTable.length}`;
+    if (this.rangesKey === key && this.ranges) return this.ranges;
+    this.ranges = this.computeRanges(numberOfFrames, extendedOffsets);
+    this.rangesKey = key;
+    return this.ranges;
+  }
+
+  private ranges: [number, number][] | undefined;
+  private rangesKey = '';
+
+  private computeRanges(numberOfFrames: number, extendedOffsets?: readonly bigint[] | readonly number[]): [number, number][] {
     const n = this.fragments.length;
     const offsets = extendedOffsets?.length ? extendedOffsets.map(Number) : this.basicOffsetTable.length ? Array.from(this.basicOffsetTable) : undefined;
     if (offsets) {
@@ -70,7 +83,9 @@ export class EncapsulatedPixelData {
   framesByStartMarker(numberOfFrames: number): [number, number][] {
     const starts: number[] = [];
     for (let i = 0; i < this.fragments.length; i++) {
-      const head = this.fragmentBytes(i);
+      // Only the first two bytes of each fragment: fragments left in the file are not read whole.
+      const f = this.fragments[i]!;
+      const head = f.bytes ?? (f.ref ? readBulk({ ...f.ref, length: Math.min(2, f.ref.length) }) : new Uint8Array(0));
       if (head.length >= 2 && head[0] === 0xff && (head[1] === 0xd8 || head[1] === 0x4f)) starts.push(i);
     }
     if (starts.length !== numberOfFrames) {

@@ -1,0 +1,196 @@
+/**
+ * RLE Lossless (PS3.5 Annex G), in TypeScript.
+ *
+ * A frame is split into byte segments (G.2): for each sample, one segment per byte of the sample, most
+ * significant byte first, each segment holding that byte of every pixel in raster order. Each segment is
+ * PackBits-coded (G.3.1): header n in 0..127 → n+1 literal bytes follow; n in -127..-1 → the next byte repeated
+ * 1-n times; -128 → nothing. The 64-byte RLE Header (G.5) holds the segment count (≤ 15) and their offsets.
+ */
+import { DicomError } from '@dicomkit/core';
+import { pixelArrayKind, allocatePixels, pixelBytes, type PixelArray } from '../frames/pixel-array.js';
+import type { PixelDescription } from '../frames/description.js';
+import { unpackBits } from '../frames/native.js';
+
+const HEADER = 64;
+const MAX_SEGMENTS = 15;
+
+function u32(b: Uint8Array, o: number): number {
+  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+}
+
+/** Decodes one PackBits segment into `out` (exactly out.length bytes); returns the bytes produced. */
+export function decodeRleSegment(
+  src: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  outStart: number,
+  outLength: number,
+): number {
+  let i = start;
+  let o = outStart;
+  const outEnd = outStart + outLength;
+  while (i < end && o < outEnd) {
+    const n = src[i++]!;
+    if (n < 128) {
+      const len = n + 1;
+      const take = Math.min(len, end - i, outEnd - o);
+      out.set(src.subarray(i, i + take), o);
+      i += len;
+      o += take;
+    } else if (n > 128) {
+      if (i >= end) break;
+      const v = src[i++]!;
+      const len = Math.min(257 - n, outEnd - o);
+      out.fill(v, o, o + len);
+      o += len;
+    }
+    // n === 128: no operation (G.3.2)
+  }
+  return o - outStart;
+}
+
+/**
+ * Decodes an RLE Lossless frame to a typed array, samples interleaved.
+ * Throws DicomError on a header whose segment count does not fit the description, offsets out of range,
+ * or a segment that decodes to fewer bytes than the frame needs. Extra decoded bytes (some writers pad) are ignored.
+ */
+export function decodeRle(frame: Uint8Array, d: PixelDescription): PixelArray {
+  if (frame.length < HEADER)
+    throw new DicomError(
+      'TRUNCATED',
+      `an RLE frame of ${frame.length} bytes is shorter than its 64-byte header`,
+    );
+  const bytesPerSample = d.bitsAllocated === 1 ? 1 : d.bitsAllocated / 8;
+  const expected = d.samplesPerPixel * bytesPerSample;
+  const count = u32(frame, 0);
+  if (count !== expected)
+    throw new DicomError(
+      'INVALID_VALUE',
+      `the RLE header has ${count} segments; ${d.samplesPerPixel} samples of ${d.bitsAllocated} bits need ${expected}`,
+    );
+  if (count > MAX_SEGMENTS)
+    throw new DicomError('INVALID_VALUE', `the RLE header has ${count} segments (at most 15)`);
+  const offsets: number[] = [];
+  for (let s = 0; s < count; s++) {
+    const off = u32(frame, 4 + 4 * s);
+    if (off < HEADER || off > frame.length || (s > 0 && off < offsets[s - 1]!)) {
+      throw new DicomError(
+        'INVALID_VALUE',
+        `RLE segment ${s + 1} offset ${off} is outside the frame (64..${frame.length}) or out of order`,
+      );
+    }
+    offsets.push(off);
+  }
+  const pixels = d.rows * d.columns;
+  if (d.bitsAllocated === 1) {
+    // 1-bit data: the one segment holds the packed bits of the frame (PS3.5 §8.1.1 packing), as pydicom and dcm4che write it.
+    const packed = new Uint8Array(Math.ceil(pixels / 8));
+    const got = decodeRleSegment(frame, offsets[0]!, frame.length, packed, 0, packed.length);
+    if (got < packed.length)
+      throw new DicomError(
+        'TRUNCATED',
+        `the RLE segment decodes to ${got} bytes; the 1-bit frame needs ${packed.length}`,
+      );
+    return unpackBits(packed, 0, pixels * d.samplesPerPixel);
+  }
+  const kind = pixelArrayKind(d.bitsAllocated === 1 ? { ...d, bitsAllocated: 8 } : d);
+  const out = allocatePixels(kind, pixels * d.samplesPerPixel);
+  const outBytes = pixelBytes(out);
+  const plane = new Uint8Array(pixels);
+  const stride = d.samplesPerPixel * bytesPerSample;
+  for (let s = 0; s < count; s++) {
+    const end = s + 1 < count ? offsets[s + 1]! : frame.length;
+    const got = decodeRleSegment(frame, offsets[s]!, end, plane, 0, pixels);
+    if (got < pixels)
+      throw new DicomError(
+        'TRUNCATED',
+        `RLE segment ${s + 1} decodes to ${got} bytes; the frame needs ${pixels}`,
+      );
+    const sample = Math.floor(s / bytesPerSample);
+    const byteInSample = bytesPerSample - 1 - (s % bytesPerSample); // most significant byte first; memory is little endian
+    let o = sample * bytesPerSample + byteInSample;
+    for (let i = 0; i < pixels; i++, o += stride) outBytes[o] = plane[i]!;
+  }
+  return out;
+}
+
+/** PackBits-codes one row of bytes (G.3.1) into `out` at `at`; returns the new end. Runs of 3 or more become replicate runs. */
+function encodeRow(src: Uint8Array, start: number, end: number, out: Uint8Array, at: number): number {
+  let i = start;
+  let o = at;
+  while (i < end) {
+    // Length of the run of equal bytes starting at i.
+    let run = 1;
+    while (i + run < end && run < 128 && src[i + run] === src[i]) run++;
+    if (run >= 3) {
+      out[o++] = 257 - run;
+      out[o++] = src[i]!;
+      i += run;
+      continue;
+    }
+    // A literal run: up to the next run of 3 equal bytes, at most 128 bytes.
+    let j = i;
+    while (j < end && j - i < 128) {
+      if (j + 2 < end && src[j] === src[j + 1] && src[j] === src[j + 2]) break;
+      j++;
+    }
+    out[o++] = j - i - 1;
+    out.set(src.subarray(i, j), o);
+    o += j - i;
+    i = j;
+  }
+  return o;
+}
+
+/**
+ * Encodes a frame (typed array, samples interleaved) as RLE Lossless (G.5): one segment per byte of each sample,
+ * every row coded separately (G.3.1), each segment padded to an even length.
+ */
+export function encodeRle(pixels: PixelArray, d: PixelDescription): Uint8Array {
+  if (d.bitsAllocated === 1 || d.float)
+    throw new DicomError(
+      'INVALID_VALUE',
+      `RLE Lossless cannot hold ${d.float ? 'float' : '1-bit'} pixel data here`,
+    );
+  const bytesPerSample = d.bitsAllocated / 8;
+  const segments = d.samplesPerPixel * bytesPerSample;
+  if (segments > MAX_SEGMENTS)
+    throw new DicomError(
+      'INVALID_VALUE',
+      `RLE Lossless holds at most 15 segments; this frame needs ${segments}`,
+    );
+  const n = d.rows * d.columns;
+  if (pixels.length !== n * d.samplesPerPixel)
+    throw new DicomError(
+      'INVALID_LENGTH',
+      `the frame has ${pixels.length} samples; expected ${n * d.samplesPerPixel}`,
+    );
+  const src = pixelBytes(pixels);
+  const stride = d.samplesPerPixel * bytesPerSample;
+  const plane = new Uint8Array(n);
+  const coded: Uint8Array[] = [];
+  // Worst case per row: one header byte per 128 literals.
+  const scratch = new Uint8Array(n + d.rows * (Math.ceil(d.columns / 128) + 1) + 1);
+  for (let s = 0; s < segments; s++) {
+    const sample = Math.floor(s / bytesPerSample);
+    const byteInSample = bytesPerSample - 1 - (s % bytesPerSample);
+    let o = sample * bytesPerSample + byteInSample;
+    for (let i = 0; i < n; i++, o += stride) plane[i] = src[o]!;
+    let len = 0;
+    for (let r = 0; r < d.rows; r++) len = encodeRow(plane, r * d.columns, (r + 1) * d.columns, scratch, len);
+    if (len % 2) scratch[len++] = 128; // a no-op byte keeps each segment even (G.5)
+    coded.push(scratch.slice(0, len));
+  }
+  const total = HEADER + coded.reduce((a, s) => a + s.length, 0);
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, segments, true);
+  let at = HEADER;
+  coded.forEach((seg, s) => {
+    view.setUint32(4 + 4 * s, at, true);
+    out.set(seg, at);
+    at += seg.length;
+  });
+  return out;
+}

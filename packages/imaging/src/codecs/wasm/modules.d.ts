@@ -1,0 +1,23 @@
+/** The @cornerstonejs WASM codec packages ship no types: their Emscripten module factories, as far as we use them. */
+declare module '@cornerstonejs/codec-charls/wasmjs' {
+  const factory: (options?: object) => Promise<unknown>;
+  export default factory;
+}
+declare module '@cornerstonejs/codec-openjpeg/wasmjs' {
+  const factory: (options?: object) => Promise<unknown>;
+  export default factory;
+}
+declare module '@cornerstonejs/codec-openjph/wasmjs' {
+  const factory: (options?: object) => Promise<unknown>;
+  export default factory;
+}
+declare module '@cornerstonejs/codec-libjpeg-turbo-8bit/wasmjs' {
+  const factory: (options?: object) => Promise<unknown>;
+  export default factory;
+}
+declare module 'jpeg-lossless-decoder-js' {
+  export class Decoder {
+    constructor(buffer?: ArrayBuffer, numBytes?: number);
+    decode(buffer: ArrayBuffer, offset?: number, length?: number, numBytes?: number): ArrayBufferView;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Raw deflate (RFC 1951) without a static Node import, so the decode path stays browser-safe:
+ * Node's zlib through process.getBuiltinModule where it exists, else the Compression Streams API.
+ */
+import { DicomError } from '@dicomkit/core';
+
+interface ZlibLike {
+  inflateRawSync(b: Uint8Array, o: { maxOutputLength: number }): Uint8Array;
+  inflateSync(b: Uint8Array, o: { maxOutputLength: number }): Uint8Array;
+  deflateRawSync(b: Uint8Array, o?: { level?: number }): Uint8Array;
+}
+
+function nodeZlib(): ZlibLike | undefined {
+  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return p?.getBuiltinModule?.('node:zlib') as ZlibLike | undefined;
+}
+
+async function streamThrough(
+  bytes: Uint8Array,
+  stream: { readable: ReadableStream<Uint8Array>; writable: WritableStream<BufferSource> },
+  maxOutput: number,
+): Promise<Uint8Array> {
+  const writer = stream.writable.getWriter();
+  void writer
+    .write(bytes as Uint8Array<ArrayBuffer>)
+    .then(() => writer.close())
+    .catch(() => undefined);
+  const reader = stream.readable.getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > maxOutput) {
+      await reader.cancel();
+      throw new DicomError('DEFLATE_ERROR', `inflated data exceeds ${maxOutput} bytes`);
+    }
+    parts.push(value);
+  }
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Inflates raw deflate data (a zlib header is accepted too), refusing more than `maxOutput` bytes. */
+export async function inflateRaw(bytes: Uint8Array, maxOutput: number): Promise<Uint8Array> {
+  const z = nodeZlib();
+  if (z) {
+    try {
+      return z.inflateRawSync(bytes, { maxOutputLength: maxOutput });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+        throw new DicomError('DEFLATE_ERROR', `inflated data exceeds ${maxOutput} bytes`, { cause: e });
+      try {
+        return z.inflateSync(bytes, { maxOutputLength: maxOutput });
+      } catch {
+        throw new DicomError('DEFLATE_ERROR', `inflate failed: ${(e as Error).message}`, { cause: e });
+      }
+    }
+  }
+  try {
+    return await streamThrough(bytes, new DecompressionStream('deflate-raw'), maxOutput);
+  } catch (e) {
+    if (e instanceof DicomError) throw e;
+    throw new DicomError('DEFLATE_ERROR', `inflate failed: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** Inflates zlib-wrapped deflate data (RFC 1950, as in PNG), refusing more than `maxOutput` bytes. */
+export async function inflateZlib(bytes: Uint8Array, maxOutput: number): Promise<Uint8Array> {
+  const z = nodeZlib();
+  try {
+    if (z) return z.inflateSync(bytes, { maxOutputLength: maxOutput });
+    return await streamThrough(bytes, new DecompressionStream('deflate'), maxOutput);
+  } catch (e) {
+    if (e instanceof DicomError) throw e;
+    throw new DicomError('DEFLATE_ERROR', `inflate failed: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** Compresses with raw deflate. */
+export async function deflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
+  const z = nodeZlib();
+  if (z) return z.deflateRawSync(bytes, { level: 6 });
+  return streamThrough(bytes, new CompressionStream('deflate-raw'), 2 ** 31 - 1);
+}
