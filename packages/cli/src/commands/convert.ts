@@ -2,7 +2,7 @@
  * `dicomkit convert <in> <out> [--transfer-syntax <UID or keyword>]`: between DICOM (Part 10), DICOM JSON
  * (PS3.18 Annex F) and Native DICOM Model XML (PS3.19 Annex A), chosen by the file extensions (.json, .xml,
  * anything else is DICOM). DICOM output is written atomically. Moving Pixel Data between an encapsulated
- * (compressed) transfer syntax and another one needs the codecs of @dicomkit/imaging (see `transcoder`).
+ * (compressed) transfer syntax and another one goes through `transcode` of @dicomkit/imaging (codecs load on first use).
  */
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
@@ -17,20 +17,12 @@ import {
   toJson,
   toXml,
   transferSyntaxOrDefault,
-  type DicomFile,
   type TransferSyntax,
 } from '@dicomkit/core';
 import { readDicomFile, writeDicomFile } from '@dicomkit/core/node';
+import { transcode } from '@dicomkit/imaging';
 import { reportAndExit, UsageError } from '../errors.js';
 import { bulkUriNamer, intOption } from './web-model-options.js';
-
-/**
- * Re-encodes Pixel Data in another transfer syntax (decompress, compress, or both): `transcode(file, targetUid)`
- * from @dicomkit/imaging. Until that package exports it this stays undefined; to wire it, replace the line
- * below with: `const transcoder: Transcoder | undefined = (await import('@dicomkit/imaging')).transcode;`
- */
-export type Transcoder = (file: DicomFile, targetUid: string) => DicomFile | Promise<DicomFile>;
-const transcoder: Transcoder | undefined = undefined;
 
 type Format = 'dicom' | 'json' | 'xml';
 
@@ -140,19 +132,8 @@ export async function convert(input: string, output: string, o: ConvertOptions):
     return;
   }
   const target = targetSyntax(o.transferSyntax, source);
-  let file: DicomFile = {
-    meta: source.meta,
-    dataset: source.dataset,
-    transferSyntax: source.transferSyntax ?? target,
-    format: 'part10',
-    warnings: [],
-    stopped: false,
-  };
-  if (needsTranscoding(source.transferSyntax, target, source.dataset)) {
-    if (!transcoder)
-      throw new UsageError('transcoding compressed pixel data needs @dicomkit/imaging (not available yet)');
-    file = await transcoder(file, target.uid);
-  }
+  let file = { meta: source.meta, dataset: source.dataset, transferSyntax: source.transferSyntax ?? target };
+  if (needsTranscoding(source.transferSyntax, target, source.dataset)) file = await transcode(file, target.uid);
   await writeDicomFile(output, { meta: file.meta, dataset: file.dataset }, { transferSyntax: target.uid });
 }
 

@@ -65,6 +65,11 @@ export class ChunkWriter {
   }
 
   bytes(b: Uint8Array): void {
+    // Any byte-typed array (a codec may hand out a Uint8ClampedArray): keep chunks plain Uint8Arrays.
+    if (!(b instanceof Uint8Array)) {
+      const v = b as ArrayBufferView;
+      b = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+    }
     if (b.length > 512) {
       if (this.used > 0) {
         this.chunks.push(this.scratch.subarray(0, this.used));
