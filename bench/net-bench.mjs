@@ -85,7 +85,9 @@ async function scenario(sender, receiver, parallel, extra = []) {
 }
 
 const rows = [];
+const only = opt('--only', '');
 const add = async (label, ...a) => {
+  if (only && !label.includes(only) && !rows.length === false && label !== 'storescu → storescp (TCP_NODELAY=1)') return;
   const r = await scenario(...a);
   rows.push([label, r]);
   console.error(`${label}: ${r.ips.toFixed(0)} images/s (median ${r.med.toFixed(0)} ms)`);

@@ -12,6 +12,12 @@ import { PduFramer } from '../pdu/framer.js';
 import { AbortReason, AbortSource, type AAbort, type AAssociateAc, type AAssociateRj, type AAssociateRq, type Pdu, type Pdv } from '../pdu/types.js';
 import { transition, InvalidTransition, type Action, type Event, type State } from './table.js';
 
+/**
+ * Bytes queued on the socket before a sender waits for 'drain': above the stream's 16 KiB default so that a
+ * data set of a few MB goes out without a wait per PDU, and still a bound on per-association memory.
+ */
+const SEND_HIGH_WATER = 4 * 1024 * 1024;
+
 /** Structured log entries (the logging hook of every layer). */
 export interface LogEntry {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -80,7 +86,8 @@ export class UpperLayer {
     readonly user: UpperLayerUser,
     readonly options: UpperLayerOptions,
   ) {
-    this.framer = new PduFramer({ maxPDataLength: options.maxPDataLength });
+    // P-DATA-TF PDUs are handed to the user and consumed (copied or written) before the next is framed.
+    this.framer = new PduFramer({ maxPDataLength: options.maxPDataLength, reuseBuffer: true });
     socket.on('data', (chunk: Uint8Array) => this.onData(chunk));
     socket.on('error', (e) => this.log('debug', 'transport error', { error: (e as Error).message }));
     socket.on('close', () => this.onTransportClosed());
@@ -112,11 +119,11 @@ export class UpperLayer {
    */
   pdataRequest(chunks: Uint8Array[]): boolean {
     this.fire('Evt9', { chunks });
-    return !this.socket.writableNeedDrain;
+    return this.socket.writableLength < SEND_HIGH_WATER;
   }
   /** Resolves when the transport can take more data (or is gone). */
   drained(): Promise<void> {
-    if (!this.socket.writableNeedDrain || this.socket.destroyed) return Promise.resolve();
+    if (this.socket.writableLength < SEND_HIGH_WATER || this.socket.destroyed) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
         this.socket.off('drain', done);
@@ -146,26 +153,25 @@ export class UpperLayer {
 
   private onData(chunk: Uint8Array): void {
     if (this.broken) return;
-    let raws;
     try {
-      raws = this.framer.push(chunk);
+      this.framer.feed(chunk, (raw) => {
+        if (this.broken || this.state === 'Sta1') return false;
+        let pdu: Pdu;
+        try {
+          pdu = decodePdu(raw.bytes);
+        } catch (e) {
+          this.broken = true;
+          this.fire('Evt19', { abortReason: AbortReason.InvalidPduParameterValue, message: isDicomError(e) ? e.describe() : String(e) });
+          return false;
+        }
+        this.fire(eventOfPdu(pdu), { pdu });
+        return true;
+      });
     } catch (e) {
+      if (!isDicomError(e, 'PDU_INVALID') || this.broken) throw e;
       this.broken = true;
-      const reason = /unrecognized PDU type/.test((e as Error).message) ? AbortReason.UnrecognizedPdu : AbortReason.InvalidPduParameterValue;
-      this.fire('Evt19', { abortReason: reason, message: (e as Error).message });
-      return;
-    }
-    for (const raw of raws) {
-      if (this.broken || this.state === 'Sta1') return;
-      let pdu: Pdu;
-      try {
-        pdu = decodePdu(raw.bytes);
-      } catch (e) {
-        this.broken = true;
-        this.fire('Evt19', { abortReason: AbortReason.InvalidPduParameterValue, message: isDicomError(e) ? e.describe() : String(e) });
-        return;
-      }
-      this.fire(eventOfPdu(pdu), { pdu });
+      const reason = /unrecognized PDU type/.test(e.message) ? AbortReason.UnrecognizedPdu : AbortReason.InvalidPduParameterValue;
+      this.fire('Evt19', { abortReason: reason, message: e.message });
     }
   }
 

@@ -15,6 +15,12 @@ export interface FramerLimits {
   maxPDataLength: number;
   /** The largest A-ASSOCIATE-RQ/AC PDU accepted (default 1 MiB; 128 contexts with long UIDs fit). */
   maxAssociateLength?: number;
+  /**
+   * Assemble P-DATA-TF PDUs that span chunks in one reused buffer instead of a new one each (less garbage).
+   * Only when every P-DATA-TF is consumed before the next push; a push then returns at most one P-DATA-TF
+   * that may live in the scratch buffer, so the caller must process each PDU before pushing again.
+   */
+  reuseBuffer?: boolean;
 }
 
 /** A whole PDU: its type and its bytes, header included. */
@@ -29,6 +35,7 @@ export class PduFramer {
   private chunks: Uint8Array[] = [];
   private buffered = 0;
   private head = 0; // bytes of chunks[0] already consumed
+  private scratch: Uint8Array | undefined;
 
   constructor(public limits: FramerLimits) {}
 
@@ -58,8 +65,11 @@ export class PduFramer {
     }
   }
 
-  /** Takes `n` bytes from the front: a view when they lie in one chunk, else one copy. */
-  private take(n: number): Uint8Array {
+  /**
+   * Takes `n` bytes from the front: a view when they lie in one chunk, else one copy — into a scratch buffer
+   * reused for every P-DATA-TF (`reuse`), whose PDVs are consumed before the next chunk is framed.
+   */
+  private take(n: number, reuse: boolean): Uint8Array {
     const first = this.chunks[0]!;
     let out: Uint8Array;
     if (first.length - this.head >= n) {
@@ -70,7 +80,10 @@ export class PduFramer {
         this.head = 0;
       }
     } else {
-      out = new Uint8Array(n);
+      if (reuse) {
+        if (!this.scratch || this.scratch.length < n) this.scratch = new Uint8Array(Math.max(n, 64 * 1024));
+        out = this.scratch.subarray(0, n);
+      } else out = new Uint8Array(n);
       let o = 0;
       while (o < n) {
         const c = this.chunks[0]!;
@@ -93,11 +106,24 @@ export class PduFramer {
    * oversized length (the bytes after it are then meaningless: the caller aborts the association).
    */
   push(chunk: Uint8Array): RawPdu[] {
+    const out: RawPdu[] = [];
+    this.feed(chunk, (p) => {
+      out.push(p.type === PduType.PDataTf && this.limits.reuseBuffer ? { type: p.type, bytes: p.bytes.slice() } : p);
+      return true;
+    });
+    return out;
+  }
+
+  /**
+   * Adds a chunk and hands each PDU it completes to `each` before framing the next, so a P-DATA-TF assembled in
+   * the reused scratch buffer is consumed before it is overwritten. `each` returns false to stop (after an
+   * abort). Throws PDU_INVALID like {@link push}.
+   */
+  feed(chunk: Uint8Array, each: (pdu: RawPdu) => boolean): void {
     if (chunk.length > 0) {
       this.chunks.push(chunk);
       this.buffered += chunk.length;
     }
-    const out: RawPdu[] = [];
     while (this.buffered > 0) {
       const type = this.peek(0);
       if (type < PduType.AAssociateRq || type > PduType.AAbort) throw new DicomError('PDU_INVALID', `unrecognized PDU type 0x${type.toString(16)}`, { offset: 0 });
@@ -106,8 +132,7 @@ export class PduFramer {
       const limit = this.limitFor(type);
       if (len > limit) throw new DicomError('PDU_INVALID', `PDU type 0x${type.toString(16)} length ${len} exceeds the maximum ${limit}`, { offset: 2 });
       if (this.buffered < 6 + len) break;
-      out.push({ type, bytes: this.take(6 + len) });
+      if (!each({ type, bytes: this.take(6 + len, type === PduType.PDataTf && this.limits.reuseBuffer === true) })) return;
     }
-    return out;
   }
 }
