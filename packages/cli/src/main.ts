@@ -7,6 +7,8 @@ import { registerDump } from './commands/dump.js';
 import { registerEcho } from './commands/echo.js';
 import { registerSend } from './commands/send.js';
 import { registerReceive } from './commands/receive.js';
+import { registerQuery } from './commands/query.js';
+import { registerQrScp } from './commands/qrscp.js';
 import { reportAndExit } from './errors.js';
 
 export function buildProgram(): Command {
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
   registerEcho(program);
   registerSend(program);
   registerReceive(program);
+  registerQuery(program);
+  registerQrScp(program);
   return program;
 }
 

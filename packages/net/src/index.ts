@@ -19,3 +19,7 @@ export * from './services/file-sink.js';
 export * from './services/storage-scp.js';
 export * from './services/storage-scu.js';
 export * from './ae.js';
+export * from './services/matching.js';
+export * from './services/folder-provider.js';
+export * from './services/qr-scp.js';
+export * from './services/qr-scu.js';
