@@ -354,6 +354,41 @@ function scenarios(): void {
     for (const u of inStudy) assert.deepEqual(dump(join(got, `${u}.dcm`)), dump(join(data.dir, `${u}.dcm`)));
   });
 
+  test('TLS both ways: our echo/send → storescp +tls; echoscu/storescu +tls → our receive --tls; a plain client is refused', async () => {
+    const key = join(tmp, 'key.pem');
+    const cert = join(tmp, 'cert.pem');
+    const ssl = run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost']);
+    assert.equal(ssl.status, 0, ssl.out);
+    // storescu proposes no retired SOP classes: a current one.
+    const f = files.find((x) => ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2', '1.2.840.10008.1.2.2'].includes(x.ts) && !lookupUid(readPart10Info(x.path).sopClassUid)?.retired)!;
+    const tlsArgs = ['--tls', '--tls-key', key, '--tls-cert', cert, '--tls-ca', cert];
+    const out1 = join(tmp, 'tls-dcmtk');
+    mkdirSync(out1);
+    const scp = start('storescp', ['+tls', key, cert, '-pw', '+cf', cert, '-aet', 'TLSSCP', '-od', out1, '12030']);
+    try {
+      await waitPort(12030);
+      const e = run(process.execPath, [CLI, 'echo', 'TLSSCP@127.0.0.1:12030', ...tlsArgs]);
+      assert.equal(e.status, 0, e.out);
+      const s = run(process.execPath, [CLI, 'send', f.path, '--to', 'TLSSCP@127.0.0.1:12030', ...tlsArgs]);
+      assert.equal(s.status, 0, s.out);
+    } finally {
+      await stop(scp);
+    }
+    assert.equal(readdirSync(out1).length, 1);
+    const out2 = join(tmp, 'tls-ours');
+    const ours = start(process.execPath, [CLI, 'receive', '--listen', '12031', '--aet', 'TLSSCP', '--out', out2, ...tlsArgs]);
+    try {
+      await waitPort(12031);
+      assert.equal(run('echoscu', ['+tls', key, cert, '-pw', '+cf', cert, '-aec', 'TLSSCP', '127.0.0.1', '12031']).status, 0);
+      const s = run('storescu', ['+tls', key, cert, '-pw', '+cf', cert, '-aec', 'TLSSCP', '127.0.0.1', '12031', f.path]);
+      assert.equal(s.status, 0, s.out);
+      assert.notEqual(run('echoscu', ['-aec', 'TLSSCP', '127.0.0.1', '12031']).status, 0, 'plain TCP to a TLS port fails');
+    } finally {
+      await stop(ours);
+    }
+    assert.deepEqual(dump(join(out2, `${f.uid}.dcm`)), dump(f.path));
+  });
+
   test('cleanup', () => {
     rmSync(tmp, { recursive: true, force: true });
     assert.ok(!existsSync(tmp) || statSync(tmp).isDirectory());
