@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // C-STORE throughput: the 500-slice CT series of ../shared/bench/gen-data.py over loopback, one association
 // (and 4 in parallel), dcmtk and dicomkit in every pairing. Runs itself inside `unshare --net` (dcmtk's servers
-// bind every interface). Usage: node bench/net-bench.mjs [--root /tmp/bench-data] [--runs 3]
-// Prints a Markdown table (medians of the runs) for bench/README.md.
+// bind every interface). Scenarios are interleaved run by run (so a burst of load from other jobs hits them
+// alike); besides wall-clock images/s it reports the CPU time both sides used (user + sys, from GNU time),
+// which the machine's load does not inflate the way it inflates wall time.
+// Usage: node bench/net-bench.mjs [--root /tmp/bench-data] [--runs 5] [--only TEXT]
+// Prints a Markdown table (medians) for bench/README.md.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from 'node:net';
@@ -13,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 const args = process.argv.slice(2);
 const opt = (k, d) => (args.includes(k) ? args[args.indexOf(k) + 1] : d);
 const root = opt('--root', '/tmp/bench-data');
-const runs = Number(opt('--runs', '3'));
+const runs = Number(opt('--runs', '5'));
+const only = opt('--only', '');
 const self = fileURLToPath(import.meta.url);
 const CLI = resolve(self, '../../packages/cli/dist/src/main.js');
 
@@ -29,9 +33,10 @@ if (!process.env.DICOMKIT_NETNS) {
 const ctDir = join(root, 'ct');
 const files = readdirSync(ctDir).filter((f) => !f.startsWith('.')).sort().map((f) => join(ctDir, f));
 const env = { ...process.env, TCP_NODELAY: '1' };
+const tmp = mkdtempSync(join(tmpdir(), 'nb-'));
 
 async function waitPort(port) {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 400; i++) {
     const ok = await new Promise((r) => {
       const s = connect(port, '127.0.0.1', () => (s.destroy(), r(true)));
       s.on('error', () => r(false));
@@ -42,65 +47,75 @@ async function waitPort(port) {
   throw new Error(`port ${port}`);
 }
 
-function startServer(kind, port, out, extra = []) {
-  const c =
-    kind === 'dcmtk'
-      ? spawn('storescp', ['-aet', 'SCP', '-od', out, String(port)], { env, stdio: 'ignore' })
-      : spawn(process.execPath, [CLI, 'receive', '--listen', String(port), '--aet', 'SCP', '--out', out, ...extra], { stdio: 'ignore' });
-  return c;
+/** Runs a command under GNU time; resolves with its exit code and CPU seconds (user + sys). */
+function timed(cmd, argv, opts = {}) {
+  const out = join(tmp, `time-${Math.random().toString(36).slice(2)}`);
+  const c = spawn('/usr/bin/time', ['-f', '%U %S', '-o', out, cmd, ...argv], { env, stdio: 'ignore', ...opts });
+  const done = new Promise((res) =>
+    c.on('exit', (code) => {
+      const t = readFileSync(out, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+      res({ code, cpu: t[0] + t[1] });
+    }),
+  );
+  return { child: c, done };
 }
 
-function client(kind, port, list) {
-  return new Promise((res, rej) => {
-    const c =
-      kind === 'dcmtk'
-        ? spawn('storescu', ['-aec', 'SCP', '127.0.0.1', String(port), ...list], { env, stdio: 'ignore' })
-        : spawn(process.execPath, [CLI, 'send', ...list, '--to', `SCP@127.0.0.1:${port}`], { stdio: 'ignore' });
-    c.on('exit', (code) => (code === 0 ? res() : rej(new Error(`${kind} client exit ${code}`))));
-  });
+function serverArgs(kind, port, out, extra) {
+  return kind === 'dcmtk' ? ['storescp', ['-aet', 'SCP', '-od', out, String(port)]] : [process.execPath, [CLI, 'receive', '--listen', String(port), '--aet', 'SCP', '--out', out, ...extra]];
+}
+function clientArgs(kind, port, list, extra) {
+  return kind === 'dcmtk' ? ['storescu', ['-aec', 'SCP', '127.0.0.1', String(port), ...list]] : [process.execPath, [CLI, 'send', ...list, '--to', `SCP@127.0.0.1:${port}`, ...extra]];
 }
 
 let port = 13000;
-async function scenario(sender, receiver, parallel, extra = []) {
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const out = mkdtempSync(join(tmpdir(), 'nb-'));
-    const p = port++;
-    const srv = startServer(receiver, p, out, extra);
-    await waitPort(p);
-    const parts = Array.from({ length: parallel }, (_, k) => files.filter((_, j) => j % parallel === k));
-    const t0 = performance.now();
-    await Promise.all(parts.map((l) => client(sender, p, l)));
-    const ms = performance.now() - t0;
-    const got = readdirSync(out).length;
-    srv.kill('SIGTERM');
-    await new Promise((r) => srv.once('exit', r));
-    rmSync(out, { recursive: true, force: true });
-    if (got !== files.length) throw new Error(`${sender}→${receiver}: ${got}/${files.length} files`);
-    times.push(ms);
-  }
-  times.sort((a, b) => a - b);
-  const med = times[Math.floor(times.length / 2)];
-  return { med, ips: (files.length / med) * 1000 };
+async function once(s) {
+  const out = mkdtempSync(join(tmp, 'out-'));
+  const p = port++;
+  const [scmd, sargs] = serverArgs(s.receiver, p, out, s.serverExtra ?? []);
+  const srv = timed(scmd, sargs);
+  await waitPort(p);
+  const parts = Array.from({ length: s.parallel }, (_, k) => files.filter((_, j) => j % s.parallel === k));
+  const t0 = performance.now();
+  const clients = await Promise.all(parts.map((l) => timed(...clientArgs(s.sender, p, l, s.clientExtra ?? [])).done));
+  const ms = performance.now() - t0;
+  // Stop the server: signal the program under time (its child), so time reports its usage.
+  spawnSync('pkill', ['-TERM', '-P', String(srv.child.pid)]);
+  const sv = await srv.done;
+  const got = readdirSync(out).length;
+  rmSync(out, { recursive: true, force: true });
+  if (clients.some((c) => c.code !== 0) || got !== files.length) throw new Error(`${s.label}: ${got}/${files.length} files`);
+  return { ms, cpu: sv.cpu + clients.reduce((n, c) => n + c.cpu, 0) };
 }
 
-const rows = [];
-const only = opt('--only', '');
-const add = async (label, ...a) => {
-  if (only && !label.includes(only) && !rows.length === false && label !== 'storescu → storescp (TCP_NODELAY=1)') return;
-  const r = await scenario(...a);
-  rows.push([label, r]);
-  console.error(`${label}: ${r.ips.toFixed(0)} images/s (median ${r.med.toFixed(0)} ms)`);
-};
-await add('storescu → storescp (TCP_NODELAY=1)', 'dcmtk', 'dcmtk', 1);
-await add('dicomkit send → storescp', 'ours', 'dcmtk', 1);
-await add('storescu → dicomkit receive (fsync)', 'dcmtk', 'ours', 1);
-await add('storescu → dicomkit receive --no-fsync', 'dcmtk', 'ours', 1, ['--no-fsync']);
-await add('dicomkit → dicomkit (fsync)', 'ours', 'ours', 1);
-await add('dicomkit → dicomkit --no-fsync', 'ours', 'ours', 1, ['--no-fsync']);
-await add('4 × storescu → storescp', 'dcmtk', 'dcmtk', 4);
-await add('4 × dicomkit → dicomkit --no-fsync', 'ours', 'ours', 4, ['--no-fsync']);
-const base = rows[0][1].ips;
-console.log(`| scenario (${files.length} CT slices, median of ${runs}) | images/s | ms | vs dcmtk→dcmtk |`);
-console.log('|---|---:|---:|---:|');
-for (const [l, r] of rows) console.log(`| ${l} | ${r.ips.toFixed(0)} | ${r.med.toFixed(0)} | ${(r.ips / base).toFixed(2)}× |`);
+const scenarios = [
+  { label: 'storescu → storescp (TCP_NODELAY=1)', sender: 'dcmtk', receiver: 'dcmtk', parallel: 1 },
+  { label: 'dicomkit send → storescp', sender: 'ours', receiver: 'dcmtk', parallel: 1 },
+  { label: 'storescu → dicomkit receive', sender: 'dcmtk', receiver: 'ours', parallel: 1, serverExtra: ['--no-fsync'] },
+  { label: 'dicomkit → dicomkit', sender: 'ours', receiver: 'ours', parallel: 1, serverExtra: ['--no-fsync'] },
+  { label: 'dicomkit → dicomkit (receiver fsyncs each file)', sender: 'ours', receiver: 'ours', parallel: 1 },
+  { label: 'dicomkit → dicomkit, --window 1 (no async ops)', sender: 'ours', receiver: 'ours', parallel: 1, serverExtra: ['--no-fsync'], clientExtra: ['--window', '1'] },
+  { label: '4 × storescu → storescp', sender: 'dcmtk', receiver: 'dcmtk', parallel: 4 },
+  { label: '4 × dicomkit → dicomkit', sender: 'ours', receiver: 'ours', parallel: 4, serverExtra: ['--no-fsync'] },
+].filter((s, i) => i === 0 || !only || s.label.includes(only));
+
+const results = new Map(scenarios.map((s) => [s.label, []]));
+for (let r = 0; r < runs; r++) {
+  for (const s of scenarios) {
+    const x = await once(s);
+    results.get(s.label).push(x);
+    console.error(`run ${r + 1} ${s.label}: ${((files.length / x.ms) * 1000).toFixed(0)} images/s, ${((x.cpu * 1000) / files.length).toFixed(2)} ms CPU/image`);
+  }
+}
+const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+const base = scenarios[0].label;
+const baseIps = (files.length / median(results.get(base).map((x) => x.ms))) * 1000;
+const baseCpu = median(results.get(base).map((x) => x.cpu));
+console.log(`| scenario (${files.length} CT slices, median of ${runs}) | images/s | vs dcmtk→dcmtk | CPU ms/image (both sides) | CPU vs dcmtk→dcmtk |`);
+console.log('|---|---:|---:|---:|---:|');
+for (const s of scenarios) {
+  const xs = results.get(s.label);
+  const ips = (files.length / median(xs.map((x) => x.ms))) * 1000;
+  const cpu = median(xs.map((x) => x.cpu));
+  console.log(`| ${s.label} | ${ips.toFixed(0)} | ${(ips / baseIps).toFixed(2)}× | ${((cpu * 1000) / files.length).toFixed(2)} | ${(cpu / baseCpu).toFixed(2)}× |`);
+}
+rmSync(tmp, { recursive: true, force: true });

@@ -11,7 +11,7 @@ import { DicomError, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } fro
 import { UpperLayer, type AbortInfo, type Logger, type UpperLayerUser } from './fsm/upper-layer.js';
 import { pdataHeader } from './pdu/encode.js';
 import { DICOM_APPLICATION_CONTEXT, type AAssociateAc, type AAssociateRj, type AAssociateRq, type Pdv, type PresentationContextRq, type RoleSelection, type UserInformation } from './pdu/types.js';
-import { acceptedContexts, describeReject, negotiateAsAcceptor, type AcceptedContext, type AcceptorPolicy } from './negotiation.js';
+import { acceptedContexts, describeReject, invokedWindow, negotiateAsAcceptor, type AcceptedContext, type AcceptorPolicy } from './negotiation.js';
 import { CommandField, commandName, decodeCommand, encodeCommand, hasDataset, isResponse, NO_DATASET, type Command } from './dimse/command.js';
 import { MemorySink, type DataSink } from './dimse/sink.js';
 import { statusCategory } from './dimse/status.js';
@@ -155,6 +155,11 @@ export class Association {
   get calledAeTitle(): string {
     return this.request?.calledAeTitle ?? '';
   }
+  /** Operations this side may have outstanding at once (the negotiated asynchronous window; 1 by default). */
+  get window(): number {
+    return this.ul.requestor ? invokedWindow(this.request, this.accept) : 1;
+  }
+
   get isEstablished(): boolean {
     return this.ul.state === 'Sta6';
   }
