@@ -27,7 +27,7 @@ export interface AssociationOptions {
   dimseTimeoutMs?: number;
   /** Abort when nothing arrives or leaves for this long (ms), default 0 (never; the CLI's SCPs set 120 s). */
   idleTimeoutMs?: number;
-  /** Data sets buffered in memory (identifiers, non-streamed objects) are capped at this size, default 64 MiB. */
+  /** Data sets buffered in memory (identifiers, non-streamed objects) are capped at this size, default 16 MiB. */
   maxBufferedDataset?: number;
   log?: Logger;
 }
@@ -90,6 +90,8 @@ interface Incoming {
 }
 
 const MAX_COMMAND_SET = 64 * 1024;
+/** Corked bytes written out together (one writev) while a message is being sent. */
+const FLUSH_BYTES = 256 * 1024;
 const SINK_HIGH_WATER = 8 * 1024 * 1024;
 
 export class Association {
@@ -361,7 +363,7 @@ export class Association {
         return;
       }
       if (!isResponse(m.command) && this.handler?.sinkFor) m.sink = this.handler.sinkFor(m.command, context, this);
-      if (!m.sink) m.memory = new MemorySink(this.options.maxBufferedDataset ?? 64 * 1024 * 1024);
+      if (!m.sink) m.memory = new MemorySink(this.options.maxBufferedDataset ?? 16 * 1024 * 1024);
       return;
     }
     if (!m?.command) throw new DicomError('DIMSE_ERROR', 'a data set fragment arrived before its command');
@@ -451,9 +453,18 @@ export class Association {
     const room = max - 6; // PDV item length (4) + presentation context ID (1) + message control header (1)
     if (room < 1) throw new DicomError('PDU_INVALID', `the peer's maximum PDU length ${this.peerMaxPduLength} leaves no room for data`);
     this.log('debug', `sending ${commandName(command)}`, { messageId: command.MessageID ?? command.MessageIDBeingRespondedTo });
-    await this.fragments(contextId, true, [encodeCommand(command)], room);
-    if (data !== undefined) await this.fragments(contextId, false, data instanceof Uint8Array ? [data] : data, room);
+    // Corked: the PDUs of a message leave in few writev calls (flushed every FLUSH_BYTES and at the end).
+    this.socket.cork();
+    this.corkedBytes = 0;
+    try {
+      await this.fragments(contextId, true, [encodeCommand(command)], room);
+      if (data !== undefined) await this.fragments(contextId, false, data instanceof Uint8Array ? [data] : data, room);
+    } finally {
+      this.socket.uncork();
+    }
   }
+
+  private corkedBytes = 0;
 
   private async fragments(contextId: number, isCommand: boolean, source: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, room: number): Promise<void> {
     let held: Uint8Array[] = [];
@@ -476,7 +487,14 @@ export class Association {
       }
       heldSize -= size;
       if (this.ul.state !== 'Sta6' && this.ul.state !== 'Sta8') throw new DicomError('ASSOCIATION_ABORTED', this.abortInfo?.message ?? 'the association ended while sending');
-      if (!this.ul.pdataRequest(out)) await this.ul.drained();
+      const room = this.ul.pdataRequest(out);
+      this.corkedBytes += size + 12;
+      if (this.corkedBytes >= FLUSH_BYTES || !room) {
+        this.socket.uncork();
+        this.corkedBytes = 0;
+        if (!room) await this.ul.drained();
+        this.socket.cork();
+      }
     };
     for await (const chunk of source) {
       if (chunk.length === 0) continue;
