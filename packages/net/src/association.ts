@@ -282,11 +282,18 @@ export class Association {
   }
 
   private releaseIndication(): void {
-    // Acceptor: answer at once (PS3.8 §7.2); in a release collision as requestor (Sta9) likewise.
-    setImmediate(() => {
-      if (this.ul.state === 'Sta8' || this.ul.state === 'Sta9' || this.ul.state === 'Sta12') this.ul.releaseResponse();
-    });
+    // Answer once the requests being handled have sent their responses (P-DATA is still allowed in Sta8,
+    // PS3.8 Table 9-10 AR-7), and every queued message has left.
+    const pending = [...this.handling];
+    void Promise.allSettled(pending)
+      .then(() => this.sendQueue)
+      .then(() => {
+        if (this.ul.state === 'Sta8' || this.ul.state === 'Sta9' || this.ul.state === 'Sta12') this.ul.releaseResponse();
+      });
   }
+
+  /** Requests from the peer whose handlers are still running. */
+  private readonly handling = new Set<Promise<void>>();
 
   private releaseConfirm(): void {
     this.releasing?.resolve();
@@ -422,7 +429,11 @@ export class Association {
       }
     };
     const run = handler ? handler.handle(msg, this, ctl.signal) : Promise.reject(new DicomError('DIMSE_ERROR', `no handler for ${commandName(cmd)}`));
-    run.catch(fail).finally(() => this.running.delete(id));
+    const p: Promise<void> = run.catch(fail).finally(() => {
+      this.running.delete(id);
+      this.handling.delete(p);
+    });
+    this.handling.add(p);
   }
 
   // ---- sending --------------------------------------------------------------------------------------------
