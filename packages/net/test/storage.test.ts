@@ -105,3 +105,19 @@ test('idle timeout: an association that goes quiet is aborted and closed', async
     p.end();
   });
 });
+
+test('200 half-open connections that never speak do not stop the SCP; ARTIM closes them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dk-halfopen-'));
+  const server = new DicomServer({ policy: { transferSyntaxesFor: () => ['1.2.840.10008.1.2'] }, handler: new ServiceRegistry([verificationScp]), artimMs: 500 });
+  const { port } = await server.listen(0);
+  try {
+    const idle = await Promise.all(Array.from({ length: 200 }, () => RawPeer.connect(port)));
+    const a = await Association.connect({ host: '127.0.0.1', port, callingAeTitle: 'SCU', calledAeTitle: 'ANY', contexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: ['1.2.840.10008.1.2'] }] });
+    await a.release();
+    const closed = await Promise.all(idle.map((p) => p.next(5000)));
+    assert.ok(closed.every((c) => c === 'closed'));
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
