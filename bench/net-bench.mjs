@@ -98,8 +98,31 @@ const scenarios = [
   { label: '4 × dicomkit → dicomkit', sender: 'ours', receiver: 'ours', parallel: 4, serverExtra: ['--no-fsync'] },
 ].filter((s, i) => i === 0 || !only || s.label.includes(only));
 
+/**
+ * The floor: the same bytes over one loopback TCP connection, no DICOM: a node client reads each file and
+ * writes it, a node server discards, one byte back per file as the only round trip (like a C-STORE-RSP).
+ */
+const SINK = `const n=require('net');const s=n.createServer({noDelay:true},(c)=>{let need=-1,got=0;c.on('data',(d)=>{let o=0;while(o<d.length){if(need<0){if(d.length-o<4){break}need=d.readUInt32LE(o);o+=4;got=0}const k=Math.min(need-got,d.length-o);got+=k;o+=k;if(got===need){need=-1;c.write(Buffer.from([1]))}}})});s.listen(+process.argv[1],'127.0.0.1')`;
+const SOURCE = `const n=require('net'),fs=require('fs');const files=fs.readFileSync(0,'utf8').trim().split('\\n');const c=n.connect({port:+process.argv[1],host:'127.0.0.1',noDelay:true},async()=>{for(const f of files){const b=fs.readFileSync(f);const h=Buffer.alloc(4);h.writeUInt32LE(b.length);c.write(h);c.write(b);await new Promise((r)=>c.once('data',r))}c.end()})`;
+async function floor() {
+  const p = port++;
+  const srv = timed(process.execPath, ['-e', SINK, String(p)]);
+  await waitPort(p);
+  const t0 = performance.now();
+  const cl = timed(process.execPath, ['-e', SOURCE, String(p)], { stdio: ['pipe', 'ignore', 'ignore'] });
+  cl.child.stdin.end(files.join('\n'));
+  const c = await cl.done;
+  const ms = performance.now() - t0;
+  spawnSync('pkill', ['-TERM', '-P', String(srv.child.pid)]);
+  const sv = await srv.done;
+  return { ms, cpu: c.cpu + sv.cpu };
+}
+
 const results = new Map(scenarios.map((s) => [s.label, []]));
+const FLOOR = 'raw loopback TCP, node → node, 1-byte ack per file (the floor)';
+if (!only) results.set(FLOOR, []);
 for (let r = 0; r < runs; r++) {
+  if (results.has(FLOOR)) results.get(FLOOR).push(await floor());
   for (const s of scenarios) {
     const x = await once(s);
     results.get(s.label).push(x);
@@ -112,7 +135,8 @@ const baseIps = (files.length / median(results.get(base).map((x) => x.ms))) * 10
 const baseCpu = median(results.get(base).map((x) => x.cpu));
 console.log(`| scenario (${files.length} CT slices, median of ${runs}) | images/s | vs dcmtk→dcmtk | CPU ms/image (both sides) | CPU vs dcmtk→dcmtk |`);
 console.log('|---|---:|---:|---:|---:|');
-for (const s of scenarios) {
+for (const label of [...scenarios.map((s) => s.label), ...(results.has(FLOOR) ? [FLOOR] : [])]) {
+  const s = { label };
   const xs = results.get(s.label);
   const ips = (files.length / median(xs.map((x) => x.ms))) * 1000;
   const cpu = median(xs.map((x) => x.cpu));
