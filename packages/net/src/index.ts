@@ -23,3 +23,4 @@ export * from './services/matching.js';
 export * from './services/folder-provider.js';
 export * from './services/qr-scp.js';
 export * from './services/qr-scu.js';
+export * from './pdu/pdu-stream.js';

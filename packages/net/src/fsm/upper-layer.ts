@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { DicomError, isDicomError } from '@dicomkit/core';
 import { decodePdu } from '../pdu/decode.js';
 import { encodePdu } from '../pdu/encode.js';
-import { PduFramer } from '../pdu/framer.js';
+import { PduStream } from '../pdu/pdu-stream.js';
 import { AbortReason, AbortSource, type AAbort, type AAssociateAc, type AAssociateRj, type AAssociateRq, type Pdu, type Pdv } from '../pdu/types.js';
 import { transition, InvalidTransition, type Action, type Event, type State } from './table.js';
 
@@ -67,6 +67,7 @@ type Payload =
   | { rq: AAssociateRq }
   | { response: AAssociateAc | AAssociateRj }
   | { chunks: Uint8Array[] }
+  | { pdataStart: true }
   | { abortReason: number; message: string }
   | undefined;
 
@@ -74,7 +75,7 @@ export class UpperLayer {
   state: State = 'Sta1';
   /** This side requested the association (decides AR-8). */
   requestor = false;
-  private readonly framer: PduFramer;
+  private readonly stream: PduStream;
   private artim: NodeJS.Timeout | undefined;
   private pendingRq: AAssociateRq | undefined;
   private abortSentBy: AbortInfo | undefined;
@@ -86,8 +87,7 @@ export class UpperLayer {
     readonly user: UpperLayerUser,
     readonly options: UpperLayerOptions,
   ) {
-    // P-DATA-TF PDUs are handed to the user and consumed (copied or written) before the next is framed.
-    this.framer = new PduFramer({ maxPDataLength: options.maxPDataLength, reuseBuffer: true });
+    this.stream = new PduStream({ maxPDataLength: options.maxPDataLength });
     socket.on('data', (chunk: Uint8Array) => this.onData(chunk));
     socket.on('error', (e) => this.log('debug', 'transport error', { error: (e as Error).message }));
     socket.on('close', () => this.onTransportClosed());
@@ -153,19 +153,34 @@ export class UpperLayer {
 
   private onData(chunk: Uint8Array): void {
     if (this.broken) return;
+    const transferring = (): boolean => this.state === 'Sta6' || this.state === 'Sta7';
     try {
-      this.framer.feed(chunk, (raw) => {
-        if (this.broken || this.state === 'Sta1') return false;
-        let pdu: Pdu;
-        try {
-          pdu = decodePdu(raw.bytes);
-        } catch (e) {
-          this.broken = true;
-          this.fire('Evt19', { abortReason: AbortReason.InvalidPduParameterValue, message: isDicomError(e) ? e.describe() : String(e) });
-          return false;
-        }
-        this.fire(eventOfPdu(pdu), { pdu });
-        return true;
+      this.stream.feed(chunk, {
+        pdu: (raw) => {
+          if (this.broken || this.state === 'Sta1') return false;
+          let pdu: Pdu;
+          try {
+            pdu = decodePdu(raw.bytes);
+          } catch (e) {
+            this.broken = true;
+            this.fire('Evt19', { abortReason: AbortReason.InvalidPduParameterValue, message: isDicomError(e) ? e.describe() : String(e) });
+            return false;
+          }
+          this.fire(eventOfPdu(pdu), { pdu });
+          return !this.broken && this.isOpen();
+        },
+        // Evt10 is fired when a P-DATA-TF's header arrives; its PDVs then stream to the user piece by piece
+        // (DT-2 / AR-6), so a 256 KiB PDU is never assembled.
+        pdataStart: () => {
+          if (this.broken || this.state === 'Sta1') return false;
+          this.fire('Evt10', { pdataStart: true });
+          return transferring();
+        },
+        pdv: (piece) => {
+          if (!transferring()) return false;
+          this.user.pdata([piece]);
+          return transferring();
+        },
       });
     } catch (e) {
       if (!isDicomError(e, 'PDU_INVALID') || this.broken) throw e;
@@ -173,6 +188,11 @@ export class UpperLayer {
       const reason = /unrecognized PDU type/.test(e.message) ? AbortReason.UnrecognizedPdu : AbortReason.InvalidPduParameterValue;
       this.fire('Evt19', { abortReason: reason, message: e.message });
     }
+  }
+
+  /** Not back in Sta1 (a method, so that TypeScript does not narrow the state across a fire()). */
+  private isOpen(): boolean {
+    return this.state !== 'Sta1';
   }
 
   private onTransportClosed(): void {
@@ -302,7 +322,8 @@ export class UpperLayer {
         return;
       case 'DT-2':
       case 'AR-6':
-        this.user.pdata((payload as { pdu: { pdvs: Pdv[] } }).pdu.pdvs);
+        // Streamed: the PDVs follow piece by piece (onData); a whole decoded PDU is handed over at once.
+        if (payload && 'pdu' in payload && payload.pdu.type === 'P-DATA-TF') this.user.pdata(payload.pdu.pdvs);
         return;
       case 'AR-1':
         this.send({ type: 'A-RELEASE-RQ' });
@@ -395,6 +416,7 @@ function peerAbort(pdu: AAbort): AbortInfo {
 function describePayload(p: Payload): string {
   if (!p) return 'no PDU';
   if ('pdu' in p) return `unexpected ${p.pdu.type}`;
+  if ('pdataStart' in p) return 'unexpected P-DATA-TF';
   if ('message' in p) return p.message;
   return '';
 }

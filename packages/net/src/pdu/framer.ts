@@ -15,12 +15,6 @@ export interface FramerLimits {
   maxPDataLength: number;
   /** The largest A-ASSOCIATE-RQ/AC PDU accepted (default 1 MiB; 128 contexts with long UIDs fit). */
   maxAssociateLength?: number;
-  /**
-   * Assemble P-DATA-TF PDUs that span chunks in one reused buffer instead of a new one each (less garbage).
-   * Only when every P-DATA-TF is consumed before the next push; a push then returns at most one P-DATA-TF
-   * that may live in the scratch buffer, so the caller must process each PDU before pushing again.
-   */
-  reuseBuffer?: boolean;
 }
 
 /** A whole PDU: its type and its bytes, header included. */
@@ -35,7 +29,6 @@ export class PduFramer {
   private chunks: Uint8Array[] = [];
   private buffered = 0;
   private head = 0; // bytes of chunks[0] already consumed
-  private scratch: Uint8Array | undefined;
 
   constructor(public limits: FramerLimits) {}
 
@@ -65,11 +58,8 @@ export class PduFramer {
     }
   }
 
-  /**
-   * Takes `n` bytes from the front: a view when they lie in one chunk, else one copy — into a scratch buffer
-   * reused for every P-DATA-TF (`reuse`), whose PDVs are consumed before the next chunk is framed.
-   */
-  private take(n: number, reuse: boolean): Uint8Array {
+  /** Takes `n` bytes from the front: a view when they lie in one chunk, else one copy. */
+  private take(n: number): Uint8Array {
     const first = this.chunks[0]!;
     let out: Uint8Array;
     if (first.length - this.head >= n) {
@@ -80,10 +70,7 @@ export class PduFramer {
         this.head = 0;
       }
     } else {
-      if (reuse) {
-        if (!this.scratch || this.scratch.length < n) this.scratch = new Uint8Array(Math.max(n, 64 * 1024));
-        out = this.scratch.subarray(0, n);
-      } else out = new Uint8Array(n);
+      out = new Uint8Array(n);
       let o = 0;
       while (o < n) {
         const c = this.chunks[0]!;
@@ -108,16 +95,16 @@ export class PduFramer {
   push(chunk: Uint8Array): RawPdu[] {
     const out: RawPdu[] = [];
     this.feed(chunk, (p) => {
-      out.push(p.type === PduType.PDataTf && this.limits.reuseBuffer ? { type: p.type, bytes: p.bytes.slice() } : p);
+      out.push(p);
       return true;
     });
     return out;
   }
 
   /**
-   * Adds a chunk and hands each PDU it completes to `each` before framing the next, so a P-DATA-TF assembled in
-   * the reused scratch buffer is consumed before it is overwritten. `each` returns false to stop (after an
-   * abort). Throws PDU_INVALID like {@link push}.
+   * Adds a chunk and hands each PDU it completes to `each` before framing the next; `each` returns false to
+   * stop (after an abort). Throws PDU_INVALID like {@link push}. The receive path uses {@link PduStream}, which
+   * does not assemble P-DATA-TF PDUs at all.
    */
   feed(chunk: Uint8Array, each: (pdu: RawPdu) => boolean): void {
     if (chunk.length > 0) {
@@ -132,7 +119,7 @@ export class PduFramer {
       const limit = this.limitFor(type);
       if (len > limit) throw new DicomError('PDU_INVALID', `PDU type 0x${type.toString(16)} length ${len} exceeds the maximum ${limit}`, { offset: 2 });
       if (this.buffered < 6 + len) break;
-      if (!each({ type, bytes: this.take(6 + len, type === PduType.PDataTf && this.limits.reuseBuffer === true) })) return;
+      if (!each({ type, bytes: this.take(6 + len) })) return;
     }
   }
 }
