@@ -96,6 +96,7 @@ const scenarios = [
   { label: 'dicomkit → dicomkit, --window 1 (no async ops)', sender: 'ours', receiver: 'ours', parallel: 1, serverExtra: ['--no-fsync'], clientExtra: ['--window', '1'] },
   { label: '4 × storescu → storescp', sender: 'dcmtk', receiver: 'dcmtk', parallel: 4 },
   { label: '4 × dicomkit → dicomkit', sender: 'ours', receiver: 'ours', parallel: 4, serverExtra: ['--no-fsync'] },
+  { label: 'dicomkit send --associations 4 → dicomkit', sender: 'ours', receiver: 'ours', parallel: 1, serverExtra: ['--no-fsync'], clientExtra: ['--associations', '4'] },
 ].filter((s, i) => i === 0 || !only || s.label.includes(only));
 
 /**
