@@ -24,3 +24,4 @@ export * from './services/folder-provider.js';
 export * from './services/qr-scp.js';
 export * from './services/qr-scu.js';
 export * from './pdu/pdu-stream.js';
+export * from './services/normalized.js';

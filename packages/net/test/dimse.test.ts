@@ -110,3 +110,53 @@ test('fragmentation: every P-DATA-TF we send fits the peer\'s maximum length, th
     server.close();
   }
 });
+
+test('DIMSE-N: Storage Commitment shape — N-ACTION from the SCU, then N-EVENT-REPORT from the SCP on the same association', async () => {
+  const { DicomServer, ServiceRegistry, NormalizedScp, nRequest } = await import('../src/index.js');
+  const { Dataset } = await import('@dicomkit/core');
+  const COMMIT = '1.2.840.10008.1.20.1';
+  const INSTANCE = '1.2.840.10008.1.20.1.1';
+  const events: number[] = [];
+  const server = new DicomServer({
+    policy: { transferSyntaxesFor: (a) => (a === COMMIT ? ['1.2.840.10008.1.2.1'] : undefined) },
+    handler: new ServiceRegistry([
+      new NormalizedScp(async ({ op, command, dataset, association }) => {
+        assert.equal(op, 'N-ACTION');
+        assert.equal(command.ActionTypeID, 1);
+        const uid = dataset!.string('TransactionUID')!;
+        // Report the result on the same association once the N-ACTION response has gone (PS3.4 §J.3.3).
+        setImmediate(() => {
+          const report = new Dataset();
+          report.set('TransactionUID', undefined, uid);
+          void nRequest(association, 'N-EVENT-REPORT', { sopClassUid: COMMIT, sopInstanceUid: INSTANCE, typeId: 1, dataset: report });
+        });
+        return { status: 0 };
+      }),
+    ]),
+  });
+  const { port } = await server.listen(0);
+  try {
+    const a = await Association.connect({ host: '127.0.0.1', port, callingAeTitle: 'SCU', calledAeTitle: 'SCP', contexts: [{ abstractSyntax: COMMIT, transferSyntaxes: ['1.2.840.10008.1.2.1'] }], roleSelections: [{ sopClassUid: COMMIT, scuRole: true, scpRole: true }] });
+    const got = new Promise<string>((resolve) => {
+      a.handler = new ServiceRegistry([
+        new NormalizedScp(({ op, command, dataset }) => {
+          assert.equal(op, 'N-EVENT-REPORT');
+          events.push(command.EventTypeID!);
+          resolve(dataset!.string('TransactionUID')!);
+          return { status: 0 };
+        }),
+      ]);
+    });
+    const action = new Dataset();
+    action.set('TransactionUID', undefined, '1.2.3.4.5');
+    const r = await nRequest(a, 'N-ACTION', { sopClassUid: COMMIT, sopInstanceUid: INSTANCE, typeId: 1, dataset: action });
+    assert.equal(r.status, 0);
+    assert.equal(r.command.ActionTypeID, 1);
+    assert.equal(await got, '1.2.3.4.5');
+    assert.deepEqual(events, [1]);
+    await new Promise((res) => setTimeout(res, 20));
+    await a.release();
+  } finally {
+    await server.close();
+  }
+});
