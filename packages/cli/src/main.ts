@@ -11,6 +11,8 @@ import { registerEcho } from './commands/echo.js';
 import { registerSend } from './commands/send.js';
 import { registerReceive } from './commands/receive.js';
 import { registerRender } from './commands/render.js';
+import { registerQuery } from './commands/query.js';
+import { registerQrScp } from './commands/qrscp.js';
 import { reportAndExit } from './errors.js';
 
 export function buildProgram(): Command {
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
   registerSend(program);
   registerReceive(program);
   registerRender(program);
+  registerQuery(program);
+  registerQrScp(program);
   return program;
 }
 

@@ -46,7 +46,12 @@ export class DicomServer {
     socket.on('close', () => this.sockets.delete(socket));
     const a = Association.accept(socket, this.options.policy, this.options.handler, this.options);
     const max = this.options.maxAssociations ?? 32;
-    a.gate = () => (this.associations.size >= max ? { type: 'A-ASSOCIATE-RJ', result: RjResult.Transient, source: RjSource.ServiceProviderPresentation, reason: RjReason.LocalLimitExceeded } : undefined);
+    // Count the others that got as far as an association; this one is in the set already.
+    a.gate = () => {
+      let others = 0;
+      for (const x of this.associations) if (x !== a && x.request) others++;
+      return others >= max ? { type: 'A-ASSOCIATE-RJ', result: RjResult.Transient, source: RjSource.ServiceProviderPresentation, reason: RjReason.LocalLimitExceeded } : undefined;
+    };
     this.associations.add(a);
     void a.closed.then(() => this.associations.delete(a));
     this.options.onAssociation?.(a);

@@ -11,7 +11,7 @@ import { DicomError, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } fro
 import { UpperLayer, type AbortInfo, type Logger, type UpperLayerUser } from './fsm/upper-layer.js';
 import { pdataHeader } from './pdu/encode.js';
 import { DICOM_APPLICATION_CONTEXT, type AAssociateAc, type AAssociateRj, type AAssociateRq, type Pdv, type PresentationContextRq, type RoleSelection, type UserInformation } from './pdu/types.js';
-import { acceptedContexts, describeReject, negotiateAsAcceptor, type AcceptedContext, type AcceptorPolicy } from './negotiation.js';
+import { acceptedContexts, describeReject, invokedWindow, negotiateAsAcceptor, type AcceptedContext, type AcceptorPolicy } from './negotiation.js';
 import { CommandField, commandName, decodeCommand, encodeCommand, hasDataset, isResponse, NO_DATASET, type Command } from './dimse/command.js';
 import { MemorySink, type DataSink } from './dimse/sink.js';
 import { statusCategory } from './dimse/status.js';
@@ -27,7 +27,7 @@ export interface AssociationOptions {
   dimseTimeoutMs?: number;
   /** Abort when nothing arrives or leaves for this long (ms), default 0 (never; the CLI's SCPs set 120 s). */
   idleTimeoutMs?: number;
-  /** Data sets buffered in memory (identifiers, non-streamed objects) are capped at this size, default 64 MiB. */
+  /** Data sets buffered in memory (identifiers, non-streamed objects) are capped at this size, default 16 MiB. */
   maxBufferedDataset?: number;
   log?: Logger;
 }
@@ -90,6 +90,8 @@ interface Incoming {
 }
 
 const MAX_COMMAND_SET = 64 * 1024;
+/** Corked bytes written out together (one writev) while a message is being sent. */
+const FLUSH_BYTES = 256 * 1024;
 const SINK_HIGH_WATER = 8 * 1024 * 1024;
 
 export class Association {
@@ -155,6 +157,11 @@ export class Association {
   get calledAeTitle(): string {
     return this.request?.calledAeTitle ?? '';
   }
+  /** Operations this side may have outstanding at once (the negotiated asynchronous window; 1 by default). */
+  get window(): number {
+    return this.ul.requestor ? invokedWindow(this.request, this.accept) : 1;
+  }
+
   get isEstablished(): boolean {
     return this.ul.state === 'Sta6';
   }
@@ -275,11 +282,18 @@ export class Association {
   }
 
   private releaseIndication(): void {
-    // Acceptor: answer at once (PS3.8 §7.2); in a release collision as requestor (Sta9) likewise.
-    setImmediate(() => {
-      if (this.ul.state === 'Sta8' || this.ul.state === 'Sta9' || this.ul.state === 'Sta12') this.ul.releaseResponse();
-    });
+    // Answer once the requests being handled have sent their responses (P-DATA is still allowed in Sta8,
+    // PS3.8 Table 9-10 AR-7), and every queued message has left.
+    const pending = [...this.handling];
+    void Promise.allSettled(pending)
+      .then(() => this.sendQueue)
+      .then(() => {
+        if (this.ul.state === 'Sta8' || this.ul.state === 'Sta9' || this.ul.state === 'Sta12') this.ul.releaseResponse();
+      });
   }
+
+  /** Requests from the peer whose handlers are still running. */
+  private readonly handling = new Set<Promise<void>>();
 
   private releaseConfirm(): void {
     this.releasing?.resolve();
@@ -356,7 +370,7 @@ export class Association {
         return;
       }
       if (!isResponse(m.command) && this.handler?.sinkFor) m.sink = this.handler.sinkFor(m.command, context, this);
-      if (!m.sink) m.memory = new MemorySink(this.options.maxBufferedDataset ?? 64 * 1024 * 1024);
+      if (!m.sink) m.memory = new MemorySink(this.options.maxBufferedDataset ?? 16 * 1024 * 1024);
       return;
     }
     if (!m?.command) throw new DicomError('DIMSE_ERROR', 'a data set fragment arrived before its command');
@@ -415,7 +429,11 @@ export class Association {
       }
     };
     const run = handler ? handler.handle(msg, this, ctl.signal) : Promise.reject(new DicomError('DIMSE_ERROR', `no handler for ${commandName(cmd)}`));
-    run.catch(fail).finally(() => this.running.delete(id));
+    const p: Promise<void> = run.catch(fail).finally(() => {
+      this.running.delete(id);
+      this.handling.delete(p);
+    });
+    this.handling.add(p);
   }
 
   // ---- sending --------------------------------------------------------------------------------------------
@@ -446,9 +464,18 @@ export class Association {
     const room = max - 6; // PDV item length (4) + presentation context ID (1) + message control header (1)
     if (room < 1) throw new DicomError('PDU_INVALID', `the peer's maximum PDU length ${this.peerMaxPduLength} leaves no room for data`);
     this.log('debug', `sending ${commandName(command)}`, { messageId: command.MessageID ?? command.MessageIDBeingRespondedTo });
-    await this.fragments(contextId, true, [encodeCommand(command)], room);
-    if (data !== undefined) await this.fragments(contextId, false, data instanceof Uint8Array ? [data] : data, room);
+    // Corked: the PDUs of a message leave in few writev calls (flushed every FLUSH_BYTES and at the end).
+    this.socket.cork();
+    this.corkedBytes = 0;
+    try {
+      await this.fragments(contextId, true, [encodeCommand(command)], room);
+      if (data !== undefined) await this.fragments(contextId, false, data instanceof Uint8Array ? [data] : data, room);
+    } finally {
+      this.socket.uncork();
+    }
   }
+
+  private corkedBytes = 0;
 
   private async fragments(contextId: number, isCommand: boolean, source: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, room: number): Promise<void> {
     let held: Uint8Array[] = [];
@@ -471,7 +498,14 @@ export class Association {
       }
       heldSize -= size;
       if (this.ul.state !== 'Sta6' && this.ul.state !== 'Sta8') throw new DicomError('ASSOCIATION_ABORTED', this.abortInfo?.message ?? 'the association ended while sending');
-      if (!this.ul.pdataRequest(out)) await this.ul.drained();
+      const room = this.ul.pdataRequest(out);
+      this.corkedBytes += size + 12;
+      if (this.corkedBytes >= FLUSH_BYTES || !room) {
+        this.socket.uncork();
+        this.corkedBytes = 0;
+        if (!room) await this.ul.drained();
+        this.socket.cork();
+      }
     };
     for await (const chunk of source) {
       if (chunk.length === 0) continue;

@@ -43,6 +43,11 @@ export interface AcceptorPolicy {
   roles?(sopClassUid: string, proposed: { scu: boolean; scp: boolean }): { scu: boolean; scp: boolean };
   /** Reject with "temporary congestion" / "local limit exceeded" (checked by the shell). */
   maxPresentationContexts?: number;
+  /**
+   * Asynchronous operations (PS3.7 §D.3.3.3): the most operations we let the requestor have outstanding, and
+   * the most we perform at once as its SCU (default 16 and 1). Only answered when the requestor proposes it.
+   */
+  asyncOpsWindow?: { maxInvoked: number; maxPerformed: number };
 }
 
 export type NegotiationResult = { accepted: true; ac: AAssociateAc; contexts: AcceptedContext[] } | { accepted: false; rj: AAssociateRj; why: string };
@@ -116,9 +121,30 @@ export function negotiateAsAcceptor(rq: AAssociateRq, policy: AcceptorPolicy, us
     callingAeTitle: rq.callingAeTitle,
     applicationContext: DICOM_APPLICATION_CONTEXT,
     presentationContexts: answers,
-    userInformation: { ...userInformation, ...(roleSelections.length ? { roleSelections } : {}) },
+    userInformation: { ...userInformation, ...(roleSelections.length ? { roleSelections } : {}), ...asyncAnswer(rq, policy) },
   };
   return { accepted: true, ac, contexts };
+}
+
+/** Our answer to an Asynchronous Operations Window proposal: each value negotiated down (0 means unlimited). */
+function asyncAnswer(rq: AAssociateRq, policy: AcceptorPolicy): Pick<UserInformation, 'asyncOpsWindow'> {
+  const asked = rq.userInformation.asyncOpsWindow;
+  if (!asked) return {};
+  const ours = policy.asyncOpsWindow ?? { maxInvoked: 16, maxPerformed: 1 };
+  const down = (a: number, b: number): number => (a === 0 ? b : b === 0 ? a : Math.min(a, b));
+  return { asyncOpsWindow: { maxInvoked: down(asked.maxInvoked, ours.maxInvoked), maxPerformed: down(asked.maxPerformed, ours.maxPerformed) } };
+}
+
+/**
+ * How many operations the requestor may have outstanding (PS3.7 §D.3.3.3.1): 1 unless both sides negotiated an
+ * Asynchronous Operations Window; 0 in the answer means unlimited (capped here at 64).
+ */
+export function invokedWindow(rq: AAssociateRq | undefined, ac: AAssociateAc | undefined): number {
+  const asked = rq?.userInformation.asyncOpsWindow;
+  const answer = ac?.userInformation.asyncOpsWindow;
+  if (!asked || !answer) return 1;
+  const n = answer.maxInvoked === 0 ? 64 : answer.maxInvoked;
+  return Math.max(1, Math.min(n, asked.maxInvoked === 0 ? 64 : asked.maxInvoked));
 }
 
 /** The requestor's view of what was accepted (pure): each accepted context with its transfer syntax and roles. */

@@ -14,6 +14,7 @@ import {
   CommandField,
   DicomServer,
   echo,
+  decodeCommand,
   encodeCommand,
   ServiceRegistry,
   StorageScp,
@@ -159,6 +160,20 @@ test('Sta6 + Evt12 → AR-2/AR-4: A-RELEASE-RP, then the SCP waits for us to clo
   p.send({ type: 'A-RELEASE-RQ' });
   assert.deepEqual(await p.next(), { type: 'A-RELEASE-RP' });
   p.end();
+});
+
+test('Sta8 + Evt9 → AR-7: a release requested before the C-STORE response still gets the response, then A-RELEASE-RP', async () => {
+  const p = await associated();
+  const cmd = encodeCommand({ CommandField: CommandField.CStoreRq, MessageID: 5, AffectedSOPClassUID: CT, AffectedSOPInstanceUID: '1.2.3.5', Priority: 0, CommandDataSetType: 0 });
+  p.send({ type: 'P-DATA-TF', pdvs: [{ presentationContextId: 3, command: true, last: true, data: cmd }] });
+  p.send({ type: 'P-DATA-TF', pdvs: [{ presentationContextId: 3, command: false, last: true, data: new Uint8Array([0x08, 0, 0x18, 0, 0x55, 0x49, 8, 0, ...[...'1.2.3.5\0'].map((c) => c.charCodeAt(0))]) }] });
+  p.send({ type: 'A-RELEASE-RQ' });
+  const rsp = await p.next();
+  assert.ok(rsp !== 'closed' && rsp.type === 'P-DATA-TF', JSON.stringify(rsp));
+  assert.equal(decodeCommand(rsp.pdvs[0]!.data).Status, 0);
+  assert.deepEqual(await p.next(), { type: 'A-RELEASE-RP' });
+  p.end();
+  rmSync(join(dir, '1.2.3.5.dcm'));
 });
 
 test('Sta6 + Evt6 (a second A-ASSOCIATE-RQ) → AA-8', async () => {

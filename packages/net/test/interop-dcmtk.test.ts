@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -250,6 +250,143 @@ function scenarios(): void {
     } finally {
       await stop(scp);
     }
+  });
+
+  /** A folder of uncompressed instances from the test data (one per transfer syntax): the Q/R data. */
+  function qrFolder(name: string): { dir: string; uids: string[]; studies: string[] } {
+    const dir = join(tmp, name);
+    mkdirSync(dir, { recursive: true });
+    const chosen = files.filter((f) => ['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2'].includes(f.ts));
+    const studies = new Set<string>();
+    for (const f of chosen) {
+      copyFileSync(f.path, join(dir, `${f.uid}.dcm`));
+      studies.add(readDicomFileSync(f.path, { stopBeforePixelData: true }).dataset.string('StudyInstanceUID')!);
+    }
+    return { dir, uids: chosen.map((f) => f.uid), studies: [...studies] };
+  }
+
+  test('findscu, movescu, getscu → our qrscp (Study Root); unknown move destination → A801', async () => {
+    const data = qrFolder('qr-ours');
+    const moved = join(tmp, 'qr-moved');
+    const got = join(tmp, 'qr-got');
+    mkdirSync(moved);
+    mkdirSync(got);
+    const qr = start(process.execPath, [CLI, 'qrscp', '--dir', data.dir, '--listen', '12010', '--aet', 'QRSCP', '--peer', 'STORESCP@127.0.0.1:12011']);
+    const scp = start('storescp', ['-aet', 'STORESCP', '-od', moved, '12011']);
+    try {
+      await waitPort(12010);
+      await waitPort(12011);
+      const f = run('findscu', ['-S', '-aec', 'QRSCP', '-k', 'QueryRetrieveLevel=STUDY', '-k', 'StudyInstanceUID', '-k', 'PatientName', '127.0.0.1', '12010']);
+      assert.equal(f.status, 0, f.out);
+      const found = [...f.out.matchAll(/\(0020,000d\) UI \[([0-9.]+)\0?\]/g)].map((m) => m[1]);
+      assert.deepEqual(found.sort(), [...data.studies].sort(), 'every study found once');
+      const study = data.studies[0]!;
+      const m = run('movescu', ['-S', '-aet', 'MOVESCU', '-aec', 'QRSCP', '-aem', 'STORESCP', '-k', 'QueryRetrieveLevel=STUDY', '-k', `StudyInstanceUID=${study}`, '127.0.0.1', '12010'], { TCP_NODELAY: '1' });
+      assert.equal(m.status, 0, m.out);
+      const bad = run('movescu', ['-S', '-aet', 'MOVESCU', '-aec', 'QRSCP', '-aem', 'NOSUCHAE', '-k', 'QueryRetrieveLevel=STUDY', '-k', `StudyInstanceUID=${study}`, '127.0.0.1', '12010']);
+      assert.match(bad.out, /MoveDestinationUnknown|a801/i);
+      const g = run('getscu', ['-S', '-aec', 'QRSCP', '-od', got, '-k', 'QueryRetrieveLevel=STUDY', '-k', `StudyInstanceUID=${study}`, '127.0.0.1', '12010']);
+      assert.equal(g.status, 0, g.out);
+    } finally {
+      await stop(qr);
+      await stop(scp);
+    }
+    const inStudy = data.uids.filter((u) => readDicomFileSync(join(data.dir, `${u}.dcm`), { stopBeforePixelData: true }).dataset.string('StudyInstanceUID') === data.studies[0]);
+    assert.equal(readdirSync(moved).length, inStudy.length, 'C-MOVE delivered the study');
+    assert.equal(readdirSync(got).length, inStudy.length, 'C-GET delivered the study');
+    for (const p of filesIn(got)) {
+      const uid = readDicomFileSync(p, { stopBeforePixelData: true }).dataset.string('SOPInstanceUID')!;
+      assert.deepEqual(dump(p), dump(join(data.dir, `${uid}.dcm`)), p);
+    }
+  });
+
+  test('our find, move, get → dcmqrscp (fork mode), filled by our send', async () => {
+    const db = join(tmp, 'dcmqr-db');
+    const moved = join(tmp, 'dcmqr-moved');
+    const got = join(tmp, 'dcmqr-got');
+    for (const d of [db, moved, got]) mkdirSync(d, { recursive: true });
+    const cfg = join(tmp, 'dcmqrscp.cfg');
+    writeFileSync(
+      cfg,
+      [
+        'NetworkTCPPort = 12012',
+        'MaxPDUSize = 16384',
+        'MaxAssociations = 16',
+        'HostTable BEGIN',
+        'ourrecv = (OURRECV, 127.0.0.1, 12013)',
+        'oursend = (DICOMKIT, 127.0.0.1, 12014)',
+        'HostTable END',
+        'VendorTable BEGIN',
+        'VendorTable END',
+        'AETable BEGIN',
+        `QRSCP ${db} RW (100, 1024mb) ANY`,
+        'AETable END',
+        '',
+      ].join('\n'),
+    );
+    const data = qrFolder('qr-src');
+    const qr = start('dcmqrscp', ['-c', cfg]);
+    const recv = start(process.execPath, [CLI, 'receive', '--listen', '12013', '--aet', 'OURRECV', '--out', moved]);
+    try {
+      await waitPort(12012);
+      await waitPort(12013);
+      const s = run(process.execPath, [CLI, 'send', data.dir, '--to', 'QRSCP@127.0.0.1:12012']);
+      assert.equal(s.status, 0, s.out);
+      const f = run(process.execPath, [CLI, 'find', 'QRSCP@127.0.0.1:12012', '-k', 'StudyInstanceUID', '-k', 'PatientName', '--json']);
+      assert.equal(f.status, 0, f.out);
+      const studies = (JSON.parse(f.out.slice(0, f.out.lastIndexOf(']') + 1)) as Record<string, { Value?: string[] }>[]).map((m) => m['0020000D']?.Value?.[0]);
+      assert.deepEqual(studies.sort(), [...data.studies].sort());
+      const study = data.studies[0]!;
+      const m = run(process.execPath, [CLI, 'move', 'QRSCP@127.0.0.1:12012', '--dest', 'OURRECV', '-k', `StudyInstanceUID=${study}`]);
+      assert.equal(m.status, 0, m.out);
+      const g = run(process.execPath, [CLI, 'get', 'QRSCP@127.0.0.1:12012', '--out', got, '-k', `StudyInstanceUID=${study}`]);
+      assert.equal(g.status, 0, g.out);
+      const bad = run(process.execPath, [CLI, 'move', 'QRSCP@127.0.0.1:12012', '--dest', 'NOSUCHAE', '-k', `StudyInstanceUID=${study}`]);
+      assert.equal(bad.status, 1);
+      assert.match(bad.out, /a801/i);
+    } finally {
+      await stop(qr);
+      await stop(recv);
+    }
+    const inStudy = data.uids.filter((u) => readDicomFileSync(join(data.dir, `${u}.dcm`), { stopBeforePixelData: true }).dataset.string('StudyInstanceUID') === data.studies[0]);
+    assert.deepEqual(readdirSync(moved).sort(), inStudy.map((u) => `${u}.dcm`).sort());
+    assert.deepEqual(readdirSync(got).sort(), inStudy.map((u) => `${u}.dcm`).sort());
+    for (const u of inStudy) assert.deepEqual(dump(join(got, `${u}.dcm`)), dump(join(data.dir, `${u}.dcm`)));
+  });
+
+  test('TLS both ways: our echo/send → storescp +tls; echoscu/storescu +tls → our receive --tls; a plain client is refused', async () => {
+    const key = join(tmp, 'key.pem');
+    const cert = join(tmp, 'cert.pem');
+    const ssl = run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost']);
+    assert.equal(ssl.status, 0, ssl.out);
+    // storescu proposes no retired SOP classes: a current one.
+    const f = files.find((x) => ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2', '1.2.840.10008.1.2.2'].includes(x.ts) && !lookupUid(readPart10Info(x.path).sopClassUid)?.retired)!;
+    const tlsArgs = ['--tls', '--tls-key', key, '--tls-cert', cert, '--tls-ca', cert];
+    const out1 = join(tmp, 'tls-dcmtk');
+    mkdirSync(out1);
+    const scp = start('storescp', ['+tls', key, cert, '-pw', '+cf', cert, '-aet', 'TLSSCP', '-od', out1, '12030']);
+    try {
+      await waitPort(12030);
+      const e = run(process.execPath, [CLI, 'echo', 'TLSSCP@127.0.0.1:12030', ...tlsArgs]);
+      assert.equal(e.status, 0, e.out);
+      const s = run(process.execPath, [CLI, 'send', f.path, '--to', 'TLSSCP@127.0.0.1:12030', ...tlsArgs]);
+      assert.equal(s.status, 0, s.out);
+    } finally {
+      await stop(scp);
+    }
+    assert.equal(readdirSync(out1).length, 1);
+    const out2 = join(tmp, 'tls-ours');
+    const ours = start(process.execPath, [CLI, 'receive', '--listen', '12031', '--aet', 'TLSSCP', '--out', out2, ...tlsArgs]);
+    try {
+      await waitPort(12031);
+      assert.equal(run('echoscu', ['+tls', key, cert, '-pw', '+cf', cert, '-aec', 'TLSSCP', '127.0.0.1', '12031']).status, 0);
+      const s = run('storescu', ['+tls', key, cert, '-pw', '+cf', cert, '-aec', 'TLSSCP', '127.0.0.1', '12031', f.path]);
+      assert.equal(s.status, 0, s.out);
+      assert.notEqual(run('echoscu', ['-aec', 'TLSSCP', '127.0.0.1', '12031']).status, 0, 'plain TCP to a TLS port fails');
+    } finally {
+      await stop(ours);
+    }
+    assert.deepEqual(dump(join(out2, `${f.uid}.dcm`)), dump(f.path));
   });
 
   test('cleanup', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isDicomError } from '@dicomkit/core';
-import { decodePdu, encodePdu, PduFramer, pdataHeader, type AAssociateRq, type Pdu } from '../src/index.js';
+import { decodePdu, encodePdu, PduFramer, PduStream, pdataHeader, type AAssociateRq, type Pdu } from '../src/index.js';
 
 /** Hex with spaces, comments after '#' to the end of a line. */
 function hex(s: string): Uint8Array {
@@ -171,4 +171,53 @@ test('decoder: truncated and inconsistent PDUs are PDU_INVALID with an offset, n
       assert.ok(isDicomError(e, 'PDU_INVALID'), String(e));
     }
   }
+});
+
+/** Runs a byte stream through PduStream in the given pieces; returns whole PDUs and reassembled PDVs in order. */
+function streamed(pieces: Uint8Array[]): string[] {
+  const s = new PduStream({ maxPDataLength: 16384 });
+  const out: string[] = [];
+  let cur: number[] = [];
+  for (const p of pieces)
+    s.feed(p, {
+      pdu: (raw) => (out.push(`pdu ${[...raw.bytes].join(',')}`), true),
+      pdataStart: (len) => (out.push(`pdata ${len}`), true),
+      pdv: (piece) => {
+        cur.push(...piece.data);
+        if (piece.pdvEnd) {
+          out.push(`pdv ${piece.presentationContextId} ${piece.command} ${piece.last} ${cur.join(',')}`);
+          cur = [];
+        } else assert.equal(piece.last, false, 'last only on the final piece');
+        return true;
+      },
+    });
+  return out;
+}
+
+test('PduStream: P-DATA-TF PDVs streamed as views, split at every byte boundary, same as decoding whole PDUs', () => {
+  const all = [RQ_BYTES, PDATA_BYTES, PDATA_BYTES, ...SMALL.map((s) => s[1])];
+  const stream = new Uint8Array(all.reduce((n, b) => n + b.length, 0));
+  let o = 0;
+  for (const b of all) {
+    stream.set(b, o);
+    o += b.length;
+  }
+  const expected = streamed([stream]);
+  assert.deepEqual(expected.slice(0, 4), [`pdu ${[...RQ_BYTES].join(',')}`, 'pdata 18', 'pdv 1 true true 1,2,3,4', 'pdv 3 false false 5,6']);
+  assert.equal(expected.length, 1 + 3 + 3 + SMALL.length);
+  for (let cut = 0; cut <= stream.length; cut++)
+    for (let cut2 = cut; cut2 <= stream.length; cut2 += 5) assert.deepEqual(streamed([stream.subarray(0, cut), stream.subarray(cut, cut2), stream.subarray(cut2)]), expected, `cut ${cut}/${cut2}`);
+  assert.deepEqual(streamed([...stream].map((b) => new Uint8Array([b]))), expected, 'one byte at a time');
+});
+
+test('PduStream: bad P-DATA-TF framing is PDU_INVALID', () => {
+  const bad = [
+    hex('04 00 00000004 00000000'), // shorter than one PDV header
+    hex('04 00 0000000a 00000010 01 03 01020304'), // PDV longer than its PDU
+    hex('04 00 00000006 00000001 01 03'), // PDV item length below 2
+    hex('04 00 0000000c 00000004 01 03 0102 000000'), // 3 stray bytes after the last PDV
+    hex('04 00 00004001'), // above our maximum
+    hex('0a'), // unknown type, refused on its first byte
+  ];
+  for (const b of bad) assert.throws(() => streamed([b]), (e) => isDicomError(e, 'PDU_INVALID'), [...b].join(' '));
 });

@@ -8,7 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { isDicomError } from '@dicomkit/core';
-import { Association, contextsFor, describeStatus, readPart10Info, statusCategory, storeFile, type Part10Info } from '@dicomkit/net';
+import { Association, contextsFor, fileContexts, describeStatus, readPart10Info, statusCategory, storeFile, type Part10Info } from '@dicomkit/net';
 import { checkAeTitle, cliLogger, parsePeer, tlsClientOptions, withTls, type TlsCliOptions } from '../net/address.js';
 import { UsageError } from '../errors.js';
 
@@ -17,6 +17,8 @@ interface SendOptions extends TlsCliOptions {
   aet: string;
   timeout: string;
   maxPdu: string;
+  window: string;
+  associations: string;
   verbose?: boolean;
 }
 
@@ -43,6 +45,8 @@ export function registerSend(program: Command): void {
       .option('--aet <title>', 'our (calling) AE title', 'DICOMKIT')
       .option('--timeout <seconds>', 'connect and response timeout', '60')
       .option('--max-pdu <bytes>', 'the maximum PDU length we receive', '262144')
+      .option('--associations <n>', 'associations to send over side by side', '1')
+      .option('--window <n>', 'C-STOREs outstanding at once, when the peer negotiates asynchronous operations (PS3.7 §D.3.3.3)', '16')
       .option('-v, --verbose', 'log each file and the association'),
   ).action(async (paths: string[], o: SendOptions) => {
     const peer = parsePeer(o.to);
@@ -63,70 +67,100 @@ export function registerSend(program: Command): void {
         problems.push(`${path}: ${isDicomError(e) ? e.describe() : (e as Error).message}`);
       }
     }
-    // Batches whose presentation contexts fit in one association (at most 128).
-    const batches: { path: string; info: Part10Info }[][] = [];
-    let batch: { path: string; info: Part10Info }[] = [];
-    for (const f of infos) {
-      if (contextsFor([...batch, f].map((x) => x.info)).length > 128) {
-        batches.push(batch);
-        batch = [];
+    /** Batches whose presentation contexts fit in one association (at most 128). */
+    const batchesOf = (list: { path: string; info: Part10Info }[]): { path: string; info: Part10Info }[][] => {
+      const batches: { path: string; info: Part10Info }[][] = [];
+      let batch: { path: string; info: Part10Info }[] = [];
+      let keys = new Set<string>();
+      for (const f of list) {
+        const mine = fileContexts(f.info).map((c) => `${c.abstractSyntax}|${c.transferSyntaxes.join(',')}`);
+        const added = mine.filter((k) => !keys.has(k));
+        if (keys.size + added.length > 128 && batch.length > 0) {
+          batches.push(batch);
+          batch = [];
+          keys = new Set();
+        }
+        for (const k of mine) keys.add(k);
+        batch.push(f);
       }
-      batch.push(f);
-    }
-    if (batch.length) batches.push(batch);
+      if (batch.length) batches.push(batch);
+      return batches;
+    };
     const bar = process.stderr.isTTY && !o.verbose ? new SingleBar({ format: 'send [{bar}] {value}/{total} files | {rate} files/s', hideCursor: true }, Presets.shades_classic) : undefined;
     bar?.start(files.length, failed, { rate: '0' });
     const start = Date.now();
-    for (const b of batches) {
-      let a: Association;
-      try {
-        a = await Association.connect({
-          host: peer.host,
-          port: peer.port,
-          calledAeTitle: peer.aeTitle,
-          callingAeTitle: checkAeTitle(o.aet),
-          contexts: contextsFor(b.map((x) => x.info)),
-          connectTimeoutMs: ms,
-          dimseTimeoutMs: ms,
-          maxPduLength: Number(o.maxPdu),
-          tls: tlsClientOptions(o),
-          log: cliLogger(!!o.verbose),
-      artimMs: 5000,
-        });
-      } catch (e) {
-        bar?.stop();
-        throw e;
-      }
-      for (let i = 0; i < b.length; i++) {
+
+    /** Sends one batch over one association, keeping up to the negotiated window of C-STOREs in flight. */
+    const sendBatch = async (b: { path: string; info: Part10Info }[]): Promise<void> => {
+      const a = await Association.connect({
+        host: peer.host,
+        port: peer.port,
+        calledAeTitle: peer.aeTitle,
+        callingAeTitle: checkAeTitle(o.aet),
+        contexts: contextsFor(b.map((x) => x.info)),
+        connectTimeoutMs: ms,
+        dimseTimeoutMs: ms,
+        maxPduLength: Number(o.maxPdu),
+        ...(Number(o.window) > 1 ? { asyncOpsWindow: { maxInvoked: Number(o.window), maxPerformed: 1 } } : {}),
+        tls: tlsClientOptions(o),
+        log: cliLogger(!!o.verbose),
+        artimMs: 5000,
+      });
+      const inFlight = new Set<Promise<void>>();
+      let ended = false;
+      for (let i = 0; i < b.length && !ended; i++) {
         const { path, info } = b[i]!;
-        try {
-          const r = await storeFile(a, path, info);
-          const cat = statusCategory(r.status);
-          if (cat === 'success') sent++;
-          else if (cat === 'warning') {
-            sent++;
-            warnings++;
-            problems.push(`${path}: ${describeStatus(r.status)}${r.errorComment ? ` (${r.errorComment})` : ''}`);
-          } else {
-            failed++;
-            problems.push(`${path}: ${describeStatus(r.status)}${r.errorComment ? ` (${r.errorComment})` : ''}`);
-          }
-          if (o.verbose) process.stderr.write(`${path}: ${describeStatus(r.status)} in ${r.transferSyntaxUid}\n`);
-        } catch (e) {
-          failed++;
-          problems.push(`${path}: ${isDicomError(e) ? e.describe() : (e as Error).message}`);
-          if (!a.isEstablished) {
-            const left = b.length - i - 1;
-            if (left > 0) {
-              failed += left;
-              problems.push(`${left} file(s) not sent: the association ended`);
-            }
-            break;
+        const op = storeFile(a, path, info)
+          .then(
+            (r) => {
+              const cat = statusCategory(r.status);
+              const line = `${path}: ${describeStatus(r.status)}${r.errorComment ? ` (${r.errorComment})` : ''}`;
+              if (cat === 'success') sent++;
+              else if (cat === 'warning') {
+                sent++;
+                warnings++;
+                problems.push(line);
+              } else {
+                failed++;
+                problems.push(line);
+              }
+              if (o.verbose) process.stderr.write(`${path}: ${describeStatus(r.status)} in ${r.transferSyntaxUid}\n`);
+            },
+            (e: unknown) => {
+              failed++;
+              problems.push(`${path}: ${isDicomError(e) ? e.describe() : (e as Error).message}`);
+              if (!a.isEstablished) ended = true;
+            },
+          )
+          .finally(() => {
+            inFlight.delete(op);
+            bar?.update(sent + failed, { rate: ((sent + failed) / Math.max(0.001, (Date.now() - start) / 1000)).toFixed(1) });
+          });
+        inFlight.add(op);
+        if (inFlight.size >= a.window) await Promise.race(inFlight);
+        if (ended) {
+          await Promise.all(inFlight);
+          const left = b.length - i - 1;
+          if (left > 0) {
+            failed += left;
+            problems.push(`${left} file(s) not sent: the association ended`);
           }
         }
-        bar?.update(sent + failed, { rate: ((sent + failed) / Math.max(0.001, (Date.now() - start) / 1000)).toFixed(1) });
       }
+      await Promise.all(inFlight);
       if (a.isEstablished) await a.release();
+    };
+
+    // --associations N: the files dealt round-robin to N associations that run side by side.
+    const lanes = Math.max(1, Math.min(Number(o.associations) || 1, infos.length || 1));
+    const groups = Array.from({ length: lanes }, (_, k) => infos.filter((_, j) => j % lanes === k));
+    try {
+      await Promise.all(groups.map(async (g) => {
+        for (const b of batchesOf(g)) await sendBatch(b);
+      }));
+    } catch (e) {
+      bar?.stop();
+      throw e;
     }
     bar?.stop();
     const secs = (Date.now() - start) / 1000;

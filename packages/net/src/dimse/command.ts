@@ -2,7 +2,7 @@
  * DIMSE command sets (PS3.7 §9.3, §10.3, Annex E): group 0000 elements, always Implicit VR Little Endian
  * (PS3.7 §6.3.1), Command Group Length first. Encoded and decoded with @dicomkit/core.
  */
-import { Dataset, DicomError, ImplicitVRLittleEndian, parseDataset, writeDataset } from '@dicomkit/core';
+import { DicomError } from '@dicomkit/core';
 
 /** Command Field values (PS3.7 Annex E). */
 export const CommandField = {
@@ -119,42 +119,91 @@ const FIELDS: [Field, number, 'UI' | 'US' | 'AE' | 'LO' | 'AT'][] = [
   ['MoveOriginatorMessageID', 0x00001031, 'US'],
 ];
 
-/** Encodes a command set in Implicit VR Little Endian with its Command Group Length (0000,0000). */
+const BY_TAG = new Map(FIELDS.map(([name, tag, vr]) => [tag, { name, vr }]));
+
+/**
+ * Encodes a command set in Implicit VR Little Endian with its Command Group Length (0000,0000). Written
+ * directly: every command element's VR is known from PS3.7 Table E.1-1, so no dictionary is involved and a
+ * C-STORE costs no more than a few hundred bytes of work.
+ */
 export function encodeCommand(cmd: Command): Uint8Array {
-  const ds = new Dataset();
   const rec = cmd as unknown as Record<string, unknown>;
+  const parts: { tag: number; bytes: Uint8Array }[] = [];
+  let total = 0;
   for (const [name, tag, vr] of FIELDS) {
     const v = rec[name];
     if (v === undefined) continue;
-    if (vr === 'AT') ds.set(tag, 'AT', v as number[]);
-    else ds.set(tag, vr, v as string | number);
+    let bytes: Uint8Array;
+    if (vr === 'US') {
+      bytes = new Uint8Array(2);
+      new DataView(bytes.buffer).setUint16(0, v as number, true);
+    } else if (vr === 'AT') {
+      const tags = v as number[];
+      bytes = new Uint8Array(tags.length * 4);
+      const dv = new DataView(bytes.buffer);
+      tags.forEach((t, i) => {
+        dv.setUint16(i * 4, t >>> 16, true);
+        dv.setUint16(i * 4 + 2, t & 0xffff, true);
+      });
+    } else {
+      const str = String(v);
+      if (!/^[\x20-\x7e]*$/.test(str)) throw new DicomError('INVALID_VALUE', `${name}: only printable ASCII is allowed in a command set`, { tagPath: `(0000,${(tag & 0xffff).toString(16).padStart(4, '0').toUpperCase()})` });
+      const len = str.length + (str.length % 2);
+      bytes = new Uint8Array(len);
+      for (let i = 0; i < str.length; i++) bytes[i] = str.charCodeAt(i);
+      if (len > str.length) bytes[len - 1] = vr === 'UI' ? 0 : 0x20; // UI pads with NUL, AE/LO with space
+    }
+    parts.push({ tag, bytes });
+    total += 8 + bytes.length;
   }
-  const body = writeDataset(ds, ImplicitVRLittleEndian);
-  const out = new Uint8Array(12 + body.length);
+  const out = new Uint8Array(12 + total);
   const dv = new DataView(out.buffer);
-  // (0000,0000) UL, length 4, value = bytes after this element.
-  dv.setUint32(0, 0x00000000, true);
+  dv.setUint32(0, 0x00000000, true); // (0000,0000) UL, length 4, value = bytes after this element
   dv.setUint32(4, 4, true);
-  dv.setUint32(8, body.length, true);
-  out.set(body, 12);
+  dv.setUint32(8, total, true);
+  let o = 12;
+  for (const p of parts) {
+    dv.setUint16(o, 0x0000, true);
+    dv.setUint16(o + 2, p.tag & 0xffff, true);
+    dv.setUint32(o + 4, p.bytes.length, true);
+    out.set(p.bytes, o + 8);
+    o += 8 + p.bytes.length;
+  }
   return out;
 }
 
-/** Decodes a command set; a missing Command Field or Data Set Type is DIMSE_ERROR. */
+/**
+ * Decodes a command set (Implicit VR Little Endian, group 0000 only); unknown command elements are skipped. A
+ * missing Command Field or Data Set Type, an element outside group 0000 or a length past the end is DIMSE_ERROR.
+ */
 export function decodeCommand(bytes: Uint8Array): Command {
-  let ds: Dataset;
-  try {
-    ds = parseDataset(bytes, ImplicitVRLittleEndian.uid);
-  } catch (e) {
-    throw new DicomError('DIMSE_ERROR', `command set cannot be decoded: ${(e as Error).message}`, { cause: e });
-  }
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: Record<string, unknown> = {};
-  for (const [name, tag, vr] of FIELDS) {
-    const el = ds.get(tag);
-    if (!el) continue;
-    if (vr === 'US') out[name] = ds.number(tag);
-    else if (vr === 'AT') out[name] = ds.numbers(tag);
-    else out[name] = ds.string(tag);
+  let o = 0;
+  while (o < bytes.length) {
+    if (o + 8 > bytes.length) throw new DicomError('DIMSE_ERROR', 'command set ends inside an element header', { offset: o });
+    const group = dv.getUint16(o, true);
+    const element = dv.getUint16(o + 2, true);
+    const len = dv.getUint32(o + 4, true);
+    if (group !== 0x0000) throw new DicomError('DIMSE_ERROR', `element (${group.toString(16).padStart(4, '0')},${element.toString(16).padStart(4, '0')}) in a command set`, { offset: o });
+    if (o + 8 + len > bytes.length) throw new DicomError('DIMSE_ERROR', `command element (0000,${element.toString(16).padStart(4, '0')}) length ${len} runs past the command set`, { offset: o });
+    const f = BY_TAG.get(element);
+    const at = o + 8;
+    if (f) {
+      if (f.vr === 'US') {
+        if (len < 2) throw new DicomError('DIMSE_ERROR', `${f.name} shorter than 2 bytes`, { offset: o });
+        out[f.name] = dv.getUint16(at, true);
+      } else if (f.vr === 'AT') {
+        const tags: number[] = [];
+        for (let i = 0; i + 4 <= len; i += 4) tags.push(((dv.getUint16(at + i, true) << 16) | dv.getUint16(at + i + 2, true)) >>> 0);
+        out[f.name] = tags;
+      } else {
+        let str = '';
+        for (let i = 0; i < len; i++) str += String.fromCharCode(bytes[at + i]!);
+        out[f.name] = f.vr === 'UI' ? str.replace(/[\0 ]+$/, '') : str.trim();
+      }
+    }
+    o = at + len;
   }
   if (typeof out.CommandField !== 'number') throw new DicomError('DIMSE_ERROR', 'command set without Command Field (0000,0100)', { tagPath: '(0000,0100)' });
   if (typeof out.CommandDataSetType !== 'number') throw new DicomError('DIMSE_ERROR', 'command set without Command Data Set Type (0000,0800)', { tagPath: '(0000,0800)' });

@@ -6,7 +6,7 @@
 import { DicomError } from '@dicomkit/core';
 
 export interface DataSink {
-  /** Takes one fragment (a view into a received PDU: keep it only as long as needed). */
+  /** Takes one fragment: a view into a reused receive buffer, valid only during the call (copy it to keep it). */
   write(chunk: Uint8Array): void;
   /** Bytes accepted but not yet handed on (the association pauses reading above a high-water mark). */
   readonly backlog: number;

@@ -8,9 +8,15 @@ import type { Duplex } from 'node:stream';
 import { DicomError, isDicomError } from '@dicomkit/core';
 import { decodePdu } from '../pdu/decode.js';
 import { encodePdu } from '../pdu/encode.js';
-import { PduFramer } from '../pdu/framer.js';
+import { PduStream } from '../pdu/pdu-stream.js';
 import { AbortReason, AbortSource, type AAbort, type AAssociateAc, type AAssociateRj, type AAssociateRq, type Pdu, type Pdv } from '../pdu/types.js';
 import { transition, InvalidTransition, type Action, type Event, type State } from './table.js';
+
+/**
+ * Bytes queued on the socket before a sender waits for 'drain': above the stream's 16 KiB default so that a
+ * data set of a few MB goes out without a wait per PDU, and still a bound on per-association memory.
+ */
+const SEND_HIGH_WATER = 4 * 1024 * 1024;
 
 /** Structured log entries (the logging hook of every layer). */
 export interface LogEntry {
@@ -61,6 +67,7 @@ type Payload =
   | { rq: AAssociateRq }
   | { response: AAssociateAc | AAssociateRj }
   | { chunks: Uint8Array[] }
+  | { pdataStart: true }
   | { abortReason: number; message: string }
   | undefined;
 
@@ -68,7 +75,7 @@ export class UpperLayer {
   state: State = 'Sta1';
   /** This side requested the association (decides AR-8). */
   requestor = false;
-  private readonly framer: PduFramer;
+  private readonly stream: PduStream;
   private artim: NodeJS.Timeout | undefined;
   private pendingRq: AAssociateRq | undefined;
   private abortSentBy: AbortInfo | undefined;
@@ -80,7 +87,7 @@ export class UpperLayer {
     readonly user: UpperLayerUser,
     readonly options: UpperLayerOptions,
   ) {
-    this.framer = new PduFramer({ maxPDataLength: options.maxPDataLength });
+    this.stream = new PduStream({ maxPDataLength: options.maxPDataLength });
     socket.on('data', (chunk: Uint8Array) => this.onData(chunk));
     socket.on('error', (e) => this.log('debug', 'transport error', { error: (e as Error).message }));
     socket.on('close', () => this.onTransportClosed());
@@ -112,11 +119,11 @@ export class UpperLayer {
    */
   pdataRequest(chunks: Uint8Array[]): boolean {
     this.fire('Evt9', { chunks });
-    return !this.socket.writableNeedDrain;
+    return this.socket.writableLength < SEND_HIGH_WATER;
   }
   /** Resolves when the transport can take more data (or is gone). */
   drained(): Promise<void> {
-    if (!this.socket.writableNeedDrain || this.socket.destroyed) return Promise.resolve();
+    if (this.socket.writableLength < SEND_HIGH_WATER || this.socket.destroyed) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
         this.socket.off('drain', done);
@@ -146,27 +153,46 @@ export class UpperLayer {
 
   private onData(chunk: Uint8Array): void {
     if (this.broken) return;
-    let raws;
+    const transferring = (): boolean => this.state === 'Sta6' || this.state === 'Sta7';
     try {
-      raws = this.framer.push(chunk);
+      this.stream.feed(chunk, {
+        pdu: (raw) => {
+          if (this.broken || this.state === 'Sta1') return false;
+          let pdu: Pdu;
+          try {
+            pdu = decodePdu(raw.bytes);
+          } catch (e) {
+            this.broken = true;
+            this.fire('Evt19', { abortReason: AbortReason.InvalidPduParameterValue, message: isDicomError(e) ? e.describe() : String(e) });
+            return false;
+          }
+          this.fire(eventOfPdu(pdu), { pdu });
+          return !this.broken && this.isOpen();
+        },
+        // Evt10 is fired when a P-DATA-TF's header arrives; its PDVs then stream to the user piece by piece
+        // (DT-2 / AR-6), so a 256 KiB PDU is never assembled.
+        pdataStart: () => {
+          if (this.broken || this.state === 'Sta1') return false;
+          this.fire('Evt10', { pdataStart: true });
+          return transferring();
+        },
+        pdv: (piece) => {
+          if (!transferring()) return false;
+          this.user.pdata([piece]);
+          return transferring();
+        },
+      });
     } catch (e) {
+      if (!isDicomError(e, 'PDU_INVALID') || this.broken) throw e;
       this.broken = true;
-      const reason = /unrecognized PDU type/.test((e as Error).message) ? AbortReason.UnrecognizedPdu : AbortReason.InvalidPduParameterValue;
-      this.fire('Evt19', { abortReason: reason, message: (e as Error).message });
-      return;
+      const reason = /unrecognized PDU type/.test(e.message) ? AbortReason.UnrecognizedPdu : AbortReason.InvalidPduParameterValue;
+      this.fire('Evt19', { abortReason: reason, message: e.message });
     }
-    for (const raw of raws) {
-      if (this.broken || this.state === 'Sta1') return;
-      let pdu: Pdu;
-      try {
-        pdu = decodePdu(raw.bytes);
-      } catch (e) {
-        this.broken = true;
-        this.fire('Evt19', { abortReason: AbortReason.InvalidPduParameterValue, message: isDicomError(e) ? e.describe() : String(e) });
-        return;
-      }
-      this.fire(eventOfPdu(pdu), { pdu });
-    }
+  }
+
+  /** Not back in Sta1 (a method, so that TypeScript does not narrow the state across a fire()). */
+  private isOpen(): boolean {
+    return this.state !== 'Sta1';
   }
 
   private onTransportClosed(): void {
@@ -296,7 +322,8 @@ export class UpperLayer {
         return;
       case 'DT-2':
       case 'AR-6':
-        this.user.pdata((payload as { pdu: { pdvs: Pdv[] } }).pdu.pdvs);
+        // Streamed: the PDVs follow piece by piece (onData); a whole decoded PDU is handed over at once.
+        if (payload && 'pdu' in payload && payload.pdu.type === 'P-DATA-TF') this.user.pdata(payload.pdu.pdvs);
         return;
       case 'AR-1':
         this.send({ type: 'A-RELEASE-RQ' });
@@ -389,6 +416,7 @@ function peerAbort(pdu: AAbort): AbortInfo {
 function describePayload(p: Payload): string {
   if (!p) return 'no PDU';
   if ('pdu' in p) return `unexpected ${p.pdu.type}`;
+  if ('pdataStart' in p) return 'unexpected P-DATA-TF';
   if ('message' in p) return p.message;
   return '';
 }

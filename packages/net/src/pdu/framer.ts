@@ -93,11 +93,24 @@ export class PduFramer {
    * oversized length (the bytes after it are then meaningless: the caller aborts the association).
    */
   push(chunk: Uint8Array): RawPdu[] {
+    const out: RawPdu[] = [];
+    this.feed(chunk, (p) => {
+      out.push(p);
+      return true;
+    });
+    return out;
+  }
+
+  /**
+   * Adds a chunk and hands each PDU it completes to `each` before framing the next; `each` returns false to
+   * stop (after an abort). Throws PDU_INVALID like {@link push}. The receive path uses {@link PduStream}, which
+   * does not assemble P-DATA-TF PDUs at all.
+   */
+  feed(chunk: Uint8Array, each: (pdu: RawPdu) => boolean): void {
     if (chunk.length > 0) {
       this.chunks.push(chunk);
       this.buffered += chunk.length;
     }
-    const out: RawPdu[] = [];
     while (this.buffered > 0) {
       const type = this.peek(0);
       if (type < PduType.AAssociateRq || type > PduType.AAbort) throw new DicomError('PDU_INVALID', `unrecognized PDU type 0x${type.toString(16)}`, { offset: 0 });
@@ -106,8 +119,7 @@ export class PduFramer {
       const limit = this.limitFor(type);
       if (len > limit) throw new DicomError('PDU_INVALID', `PDU type 0x${type.toString(16)} length ${len} exceeds the maximum ${limit}`, { offset: 2 });
       if (this.buffered < 6 + len) break;
-      out.push({ type, bytes: this.take(6 + len) });
+      if (!each({ type, bytes: this.take(6 + len) })) return;
     }
-    return out;
   }
 }

@@ -3,16 +3,16 @@
  * (PS3.10 §7.1), so the received object is never held whole in memory (ROBUSTNESS.md #15). The temporary file
  * is hidden in the target folder (rename is then atomic); it is fsynced and renamed only when the handler
  * accepts the object, and removed otherwise — nothing half-written is ever left under a final name.
+ *
+ * Writes are synchronous: each is at most one PDU (bounded by our maximum PDU length) into the page cache, which
+ * costs microseconds, while a round trip through libuv's thread pool per write, open, close and rename was the
+ * largest part of the time per image (bench/README.md). Only fsync, which waits for the disk, is asynchronous.
  */
-import { close, fsync, open, rename, unlink, writev } from 'node:fs';
+import { closeSync, fsync, openSync, renameSync, unlinkSync, writevSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Dataset, buildFileMeta, concatChunks, writeDatasetChunks, ExplicitVRLittleEndian, transferSyntaxOrDefault } from '@dicomkit/core';
 import type { DataSink } from '../dimse/sink.js';
-
-function p<T>(f: (cb: (e: NodeJS.ErrnoException | null, v: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => f((e, v) => (e ? reject(e) : resolve(v))));
-}
 
 /** The bytes of a Part 10 header: preamble, "DICM" and the File Meta group for these UIDs. */
 export function part10Header(sopClassUid: string, sopInstanceUid: string, transferSyntaxUid: string, sourceAeTitle?: string): Uint8Array {
@@ -28,14 +28,11 @@ export function part10Header(sopClassUid: string, sopInstanceUid: string, transf
 
 export class FileSink implements DataSink {
   readonly tempPath: string;
-  backlog = 0;
+  readonly backlog = 0;
   /** Bytes of data set received. */
   received = 0;
-  private fd: Promise<number>;
-  private queue: Uint8Array[] = [];
-  private writing: Promise<void> | undefined;
+  private fd: number | undefined;
   private error: Error | undefined;
-  private waiters: (() => void)[] = [];
   private done = false;
 
   constructor(
@@ -44,82 +41,65 @@ export class FileSink implements DataSink {
     readonly fsyncOnFinish = true,
   ) {
     this.tempPath = join(directory, `.dicomkit-${randomBytes(8).toString('hex')}.part`);
-    this.fd = p<number>((cb) => open(this.tempPath, 'wx', 0o644, cb));
-    this.fd.catch((e: Error) => (this.error = e));
-    this.write(header);
-    this.received = 0;
+    try {
+      this.fd = openSync(this.tempPath, 'w', 0o644);
+      this.writeAll([header]);
+    } catch (e) {
+      this.error = e as Error;
+    }
+  }
+
+  private writeAll(bufs: Uint8Array[]): void {
+    let n = 0;
+    for (const b of bufs) n += b.length;
+    let written = writevSync(this.fd!, bufs);
+    while (written < n) written += writevSync(this.fd!, remaining(bufs, written));
   }
 
   write(chunk: Uint8Array): void {
-    if (this.done) return;
-    this.queue.push(chunk);
-    this.backlog += chunk.length;
+    if (this.done || this.error) return;
     this.received += chunk.length;
-    if (!this.writing) this.writing = this.pump();
-  }
-
-  private async pump(): Promise<void> {
     try {
-      const fd = await this.fd;
-      while (this.queue.length > 0 && !this.error) {
-        const batch = this.queue;
-        this.queue = [];
-        let n = 0;
-        for (const b of batch) n += b.length;
-        let written = 0;
-        let bufs = batch;
-        while (written < n) {
-          const w = await p<number>((cb) => writev(fd, bufs, cb));
-          written += w;
-          if (written < n) bufs = remaining(batch, written);
-        }
-        this.backlog -= n;
-      }
+      this.writeAll([chunk]);
     } catch (e) {
+      // Remember the first error (disk full…): the C-STORE then fails with Out of Resources.
       this.error = e as Error;
-      this.queue = [];
-      this.backlog = 0;
-    } finally {
-      this.writing = undefined;
-      const w = this.waiters;
-      this.waiters = [];
-      for (const f of w) f();
     }
   }
 
   drained(): Promise<void> {
-    if (!this.writing) return Promise.resolve();
-    return new Promise((r) => this.waiters.push(r));
+    return Promise.resolve();
   }
 
-  /** Flushes and fsyncs the temporary file (not yet renamed). Throws the first write error. */
+  /** Makes the temporary file durable (fsync) but does not rename it yet. Throws the first write error. */
   async finish(): Promise<void> {
-    while (this.writing) await this.writing;
     if (this.error) throw this.error;
-    const fd = await this.fd;
-    if (this.fsyncOnFinish) await p<void>((cb) => fsync(fd, (e) => cb(e, undefined)));
+    const fd = this.fd!;
+    if (this.fsyncOnFinish) await new Promise<void>((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
   }
 
   /** Moves the finished file to its final path and closes it. */
   async commit(finalPath: string): Promise<void> {
     this.done = true;
-    const fd = await this.fd;
-    await p<void>((cb) => close(fd, (e) => cb(e, undefined)));
-    await p<void>((cb) => rename(this.tempPath, finalPath, (e) => cb(e, undefined)));
+    closeSync(this.fd!);
+    this.fd = undefined;
+    renameSync(this.tempPath, finalPath);
   }
 
   async abort(): Promise<void> {
     if (this.done) return;
     this.done = true;
-    this.queue = [];
-    while (this.writing) await this.writing.catch(() => undefined);
     try {
-      const fd = await this.fd;
-      await p<void>((cb) => close(fd, (e) => cb(e, undefined)));
+      if (this.fd !== undefined) closeSync(this.fd);
     } catch {
-      /* never opened */
+      /* already closed */
     }
-    await p<void>((cb) => unlink(this.tempPath, (e) => cb(e, undefined))).catch(() => undefined);
+    this.fd = undefined;
+    try {
+      unlinkSync(this.tempPath);
+    } catch {
+      /* never created */
+    }
   }
 }
 

@@ -101,7 +101,7 @@ async function* fileBytes(path: string, start: number, size: number): AsyncItera
   if (size - start <= 8 * 1024 * 1024) {
     const fd = openSync(path, 'r');
     try {
-      const b = new Uint8Array(size - start);
+      const b = Buffer.allocUnsafe(size - start); // every byte is read into it: no zero-fill
       let o = 0;
       while (o < b.length) {
         const n = readSync(fd, b, o, b.length - o, start + o);
@@ -152,18 +152,21 @@ export async function storeFile(association: Association, path: string, info = r
   return { status: rsp.command.Status ?? 0, transferSyntaxUid: ctx.transferSyntax, ...(rsp.command.ErrorComment ? { errorComment: rsp.command.ErrorComment } : {}) };
 }
 
-/** Presentation contexts to propose for a set of files: one per (SOP class, transfer syntax list). */
+/**
+ * Presentation contexts to propose for a set of files: per SOP class, one context with the file's own transfer
+ * syntax first (so the peer can accept it alone, PS3.8 §9.3.2.2) and, for files not encapsulated, one with the
+ * uncompressed fallbacks. Identical proposals are made once.
+ */
 export function contextsFor(infos: Part10Info[]): { abstractSyntax: string; transferSyntaxes: string[] }[] {
   const out = new Map<string, { abstractSyntax: string; transferSyntaxes: string[] }>();
-  for (const i of infos) {
-    const ts = proposalFor(i);
-    // Each file's own transfer syntax gets its own context, so the peer can accept it alone (PS3.8 §9.3.2.2).
-    const key = `${i.sopClassUid}|${ts.join(',')}`;
-    if (!out.has(key)) out.set(key, { abstractSyntax: i.sopClassUid, transferSyntaxes: ts });
-    if (ts.length > 1 || transferSyntaxOrDefault(i.transferSyntaxUid).encapsulated) {
-      const fb = `${i.sopClassUid}|fallback`;
-      if (!out.has(fb) && !transferSyntaxOrDefault(i.transferSyntaxUid).encapsulated) out.set(fb, { abstractSyntax: i.sopClassUid, transferSyntaxes: FALLBACKS });
-    }
-  }
+  for (const i of infos) for (const c of fileContexts(i)) out.set(`${c.abstractSyntax}|${c.transferSyntaxes.join(',')}`, c);
   return [...out.values()];
+}
+
+/** The contexts one file needs (see {@link contextsFor}). */
+export function fileContexts(i: Part10Info): { abstractSyntax: string; transferSyntaxes: string[] }[] {
+  const own = proposalFor(i);
+  const list = [{ abstractSyntax: i.sopClassUid, transferSyntaxes: own }];
+  if (!transferSyntaxOrDefault(i.transferSyntaxUid).encapsulated && !FALLBACKS.includes(i.transferSyntaxUid)) list.push({ abstractSyntax: i.sopClassUid, transferSyntaxes: FALLBACKS });
+  return list;
 }

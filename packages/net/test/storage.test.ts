@@ -1,0 +1,123 @@
+/**
+ * Storage SCP behaviour: safe file names from hostile UIDs, the handler's status decides whether a file is
+ * kept, association limits and idle timeouts.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseDicom } from '@dicomkit/core';
+import { Association, CommandField, DicomServer, safeFileName, ServiceRegistry, StorageScp, verificationScp } from '../src/index.js';
+import { RawPeer, rq } from './raw-peer.js';
+
+const CT = '1.2.840.10008.5.1.4.1.1.2';
+
+test('safeFileName: only well-formed UIDs become file names', () => {
+  assert.equal(safeFileName('1.2.840.113619.2.55'), '1.2.840.113619.2.55');
+  for (const evil of ['../../etc/passwd', '..', '.', '1.2/../../x', '1.2\\..\\x', '', 'a'.repeat(65), '1..2', '/abs', '1.2.3\0']) {
+    const n = safeFileName(evil);
+    assert.match(n, /^invalid-uid-[0-9a-f]{32}$/, JSON.stringify(evil));
+  }
+  assert.notEqual(safeFileName('../a'), safeFileName('../b'));
+});
+
+async function withServer(opts: { decide?: (o: { sopInstanceUid: string }) => number; maxAssociations?: number; idleTimeoutMs?: number }, f: (port: number, dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'dk-store-'));
+  const server = new DicomServer({
+    policy: { transferSyntaxesFor: () => ['1.2.840.10008.1.2.1'] },
+    handler: new ServiceRegistry([verificationScp, new StorageScp({ directory: dir, ...(opts.decide ? { decide: opts.decide } : {}) })]),
+    ...(opts.maxAssociations ? { maxAssociations: opts.maxAssociations } : {}),
+    ...(opts.idleTimeoutMs ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
+  });
+  const { port } = await server.listen(0);
+  try {
+    await f(port, dir);
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A tiny data set in Explicit VR LE: SOP Class/Instance UID (odd lengths padded with NUL). */
+function dataset(uid: string): Uint8Array {
+  const el = (tag: [number, number], value: string): number[] => {
+    const v = [...value].map((c) => c.charCodeAt(0));
+    if (v.length % 2) v.push(0);
+    return [tag[0] & 0xff, tag[0] >> 8, tag[1] & 0xff, tag[1] >> 8, 0x55, 0x49, v.length & 0xff, v.length >> 8, ...v];
+  };
+  return new Uint8Array([...el([0x0008, 0x0016], CT), ...el([0x0008, 0x0018], uid)]);
+}
+
+async function store(port: number, uid: string): Promise<number> {
+  const a = await Association.connect({ host: '127.0.0.1', port, callingAeTitle: 'SCU', calledAeTitle: 'SCP', contexts: [{ abstractSyntax: CT, transferSyntaxes: ['1.2.840.10008.1.2.1'] }] });
+  const rsp = await a.requestResponse(1, { CommandField: CommandField.CStoreRq, AffectedSOPClassUID: CT, AffectedSOPInstanceUID: uid, Priority: 0, CommandDataSetType: 0 }, dataset(uid));
+  await a.release();
+  return rsp.command.Status ?? -1;
+}
+
+test('a C-STORE whose SOP Instance UID is a path is stored under a hashed name inside the folder', async () => {
+  await withServer({}, async (port, dir) => {
+    assert.equal(await store(port, '../../../tmp/evil'), 0);
+    const names = readdirSync(dir);
+    assert.equal(names.length, 1);
+    assert.match(names[0]!, /^invalid-uid-[0-9a-f]{32}\.dcm$/);
+    const f = parseDicom(new Uint8Array(readFileSync(join(dir, names[0]!))));
+    assert.equal(f.meta.string('MediaStorageSOPInstanceUID'), '../../../tmp/evil');
+    assert.equal(f.meta.string('TransferSyntaxUID'), '1.2.840.10008.1.2.1');
+    assert.equal(f.dataset.string('SOPClassUID'), CT);
+  });
+});
+
+test('the handler decides: a failure status is returned and no file is left', async () => {
+  await withServer({ decide: (o) => (o.sopInstanceUid === '1.2.3' ? 0xa700 : 0) }, async (port, dir) => {
+    assert.equal(await store(port, '1.2.3'), 0xa700);
+    assert.deepEqual(readdirSync(dir), []);
+    assert.equal(await store(port, '1.2.4'), 0);
+    assert.deepEqual(readdirSync(dir), ['1.2.4.dcm']);
+  });
+});
+
+test('association limit: one more than allowed is rejected transient / local-limit-exceeded', async () => {
+  await withServer({ maxAssociations: 1 }, async (port) => {
+    const first = await RawPeer.connect(port);
+    first.send(rq({ calledAeTitle: 'ANY' }));
+    assert.equal(((await first.next()) as { type: string }).type, 'A-ASSOCIATE-AC');
+    const second = await RawPeer.connect(port);
+    second.send(rq({ calledAeTitle: 'ANY' }));
+    const rj = await second.next();
+    assert.ok(rj !== 'closed' && rj.type === 'A-ASSOCIATE-RJ');
+    assert.deepEqual([rj.result, rj.source, rj.reason], [2, 3, 2]);
+    second.end();
+    first.send({ type: 'A-RELEASE-RQ' });
+    assert.deepEqual(await first.next(), { type: 'A-RELEASE-RP' });
+    first.end();
+  });
+});
+
+test('idle timeout: an association that goes quiet is aborted and closed', async () => {
+  await withServer({ idleTimeoutMs: 300 }, async (port) => {
+    const p = await RawPeer.connect(port);
+    p.send(rq({ calledAeTitle: 'ANY' }));
+    assert.equal(((await p.next()) as { type: string }).type, 'A-ASSOCIATE-AC');
+    const abort = await p.next(3000);
+    assert.ok(abort !== 'closed' && abort.type === 'A-ABORT');
+    p.end();
+  });
+});
+
+test('200 half-open connections that never speak do not stop the SCP; ARTIM closes them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dk-halfopen-'));
+  const server = new DicomServer({ policy: { transferSyntaxesFor: () => ['1.2.840.10008.1.2'] }, handler: new ServiceRegistry([verificationScp]), artimMs: 500 });
+  const { port } = await server.listen(0);
+  try {
+    const idle = await Promise.all(Array.from({ length: 200 }, () => RawPeer.connect(port)));
+    const a = await Association.connect({ host: '127.0.0.1', port, callingAeTitle: 'SCU', calledAeTitle: 'ANY', contexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: ['1.2.840.10008.1.2'] }] });
+    await a.release();
+    const closed = await Promise.all(idle.map((p) => p.next(5000)));
+    assert.ok(closed.every((c) => c === 'closed'));
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
