@@ -22,6 +22,6 @@ export type { DatasetReadOptions } from './part10/dataset-reader.js';
 export { writeDicom, writeDicomChunks, writeDicomStream, writeDatasetStream, writeDataset, writeDatasetChunks, buildFileMeta, concatChunks, type WriteOptions, type WritableFile, type StreamOptions } from './part10/writer.js';
 export type { DatasetWriteOptions } from './part10/dataset-writer.js';
 export { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } from './part10/version.js';
-export type { Inflate, Deflate } from './part10/inflate.js';
+export { nodeZlib, type Inflate, type Deflate, type ZlibLike } from './part10/inflate.js';
 export * from './json/index.js';
 export * from './xml/index.js';

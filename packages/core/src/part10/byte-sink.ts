@@ -124,14 +124,18 @@ export class ChunkWriter {
 
   /** All output as one array. */
   concat(): Uint8Array {
-    const parts = this.finish().map(chunkBytes);
-    if (parts.length === 1) return parts[0]!;
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
+    return concatChunks(this.finish().map(chunkBytes));
   }
+}
+
+/** Byte arrays joined into one (the array itself when there is only one). */
+export function concatChunks(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }

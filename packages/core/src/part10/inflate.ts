@@ -7,13 +7,14 @@ import { DicomError } from '../errors.js';
 export type Inflate = (bytes: Uint8Array, maxOutput: number) => Uint8Array;
 export type Deflate = (bytes: Uint8Array) => Uint8Array;
 
-interface ZlibLike {
+export interface ZlibLike {
   inflateRawSync(b: Uint8Array, o: { maxOutputLength: number }): Uint8Array;
   inflateSync(b: Uint8Array, o: { maxOutputLength: number }): Uint8Array;
   deflateRawSync(b: Uint8Array, o?: { level?: number }): Uint8Array;
 }
 
-function nodeZlib(): ZlibLike | undefined {
+/** Node's zlib where it exists (through process.getBuiltinModule, so browser bundles never import it), else undefined. */
+export function nodeZlib(): ZlibLike | undefined {
   const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   return p?.getBuiltinModule?.('node:zlib') as ZlibLike | undefined;
 }

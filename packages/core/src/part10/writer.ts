@@ -5,7 +5,8 @@
 import { Dataset } from '../data/dataset.js';
 import { DicomError } from '../errors.js';
 import { findTransferSyntax, transferSyntaxOrDefault, ExplicitVRLittleEndian, type TransferSyntax } from '../encoding/transfer-syntax.js';
-import { ChunkWriter, chunkBytes, type Chunk } from './byte-sink.js';
+import { ChunkWriter, chunkBytes, concatChunks, type Chunk } from './byte-sink.js';
+export { concatChunks };
 import { readBulkRange } from '../data/bulk.js';
 import { DatasetWriter, type DatasetWriteOptions } from './dataset-writer.js';
 import { defaultDeflate, type Deflate } from './inflate.js';
@@ -154,13 +155,3 @@ export function writeDicom(file: WritableFile, options: WriteOptions = {}): Uint
   return concatChunks(writeDicomChunks(file, options));
 }
 
-export function concatChunks(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}

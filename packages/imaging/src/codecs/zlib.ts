@@ -2,18 +2,7 @@
  * Raw deflate (RFC 1951) without a static Node import, so the decode path stays browser-safe:
  * Node's zlib through process.getBuiltinModule where it exists, else the Compression Streams API.
  */
-import { DicomError } from '@dicomkit/core';
-
-interface ZlibLike {
-  inflateRawSync(b: Uint8Array, o: { maxOutputLength: number }): Uint8Array;
-  inflateSync(b: Uint8Array, o: { maxOutputLength: number }): Uint8Array;
-  deflateRawSync(b: Uint8Array, o?: { level?: number }): Uint8Array;
-}
-
-function nodeZlib(): ZlibLike | undefined {
-  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  return p?.getBuiltinModule?.('node:zlib') as ZlibLike | undefined;
-}
+import { concatChunks, DicomError, nodeZlib } from '@dicomkit/core';
 
 async function streamThrough(
   bytes: Uint8Array,
@@ -38,13 +27,7 @@ async function streamThrough(
     }
     parts.push(value);
   }
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatChunks(parts);
 }
 
 /** Inflates raw deflate data (a zlib header is accepted too), refusing more than `maxOutput` bytes. */

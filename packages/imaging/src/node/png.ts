@@ -1,6 +1,7 @@
 /**
  * PNG encoding (ISO/IEC 15948) of rendered images with Node's zlib: 8-bit grey, RGB or RGBA, filter "Up" per row.
  */
+import { concatChunks } from '@dicomkit/core';
 import { deflateSync } from 'node:zlib';
 import type { RenderedImage } from '../render/render.js';
 
@@ -56,12 +57,5 @@ export function encodePng(img: RenderedImage): Uint8Array {
   }
   const idat = deflateSync(raw, { level: 6 });
   const sig = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  const parts = [sig, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatChunks([sig, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))]);
 }
