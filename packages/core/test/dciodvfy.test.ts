@@ -47,6 +47,12 @@ function targetsFor(f: DicomFile): string[] {
   return out;
 }
 
+/** Counts a message with its numbers and values blanked, for the summary. */
+function tally(counts: Map<string, number>, text: string): void {
+  const key = text.replace(/0x[0-9a-f]+/g, 'N').replace(/<[^>]*>/g, '<>');
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
 const show = (r: Report): string => `${errorCount(r)} errors${r.aborted ? ', aborted' : ''}`;
 
 test(
@@ -86,6 +92,7 @@ test(
       const abortedOriginal = new Set<string>();
       const partlyRead = new Set<string>();
       const encodingFixed = new Map<string, number>();
+      const encodingKept = new Map<string, number>();
       for (const w of written) {
         const o = reports.get(w.original)!;
         const r = reports.get(w.path)!;
@@ -104,11 +111,9 @@ test(
           if (m.kind === 'encoding' && isAlwaysOurs(m.text) && !added.includes(m))
             problems.push(`${label}: encoding ${m.severity} kept from the original: ${m.text}`);
         for (const m of newMessages(r, o))
-          if (m.kind === 'encoding' && !deflated.has(w.original))
-            encodingFixed.set(
-              m.text.replace(/0x[0-9a-f]+/g, 'N'),
-              (encodingFixed.get(m.text.replace(/0x[0-9a-f]+/g, 'N')) ?? 0) + 1,
-            );
+          if (m.kind === 'encoding' && !deflated.has(w.original)) tally(encodingFixed, m.text);
+        for (const m of r.messages)
+          if (m.kind === 'encoding' && !added.includes(m)) tally(encodingKept, m.text);
         // Content: comparable when dciodvfy read the whole original and the whole written file.
         if (o.aborted || r.aborted || deflated.has(w.original) || o.partlyRead || r.partlyRead) {
           if (!o.aborted && !deflated.has(w.original)) partlyRead.add(w.source);
@@ -138,6 +143,9 @@ test(
       );
       console.log(
         `# dciodvfy: encoding messages of the originals gone in the written files: ${[...encodingFixed].map(([t, n]) => `${n}× ${t}`).join(' | ')}`,
+      );
+      console.log(
+        `# dciodvfy: encoding messages inherited from the originals (values kept as they were): ${[...encodingKept].map(([t, n]) => `${n}× ${t}`).join(' | ')}`,
       );
       assert.deepEqual(problems, []);
       assert.ok(compared > 200, `only ${compared} files could be compared`);
