@@ -140,7 +140,7 @@ function targetsFor(f: DicomFile): string[] {
 /**
  * Canonical: a Part 10 file as dicomkit writes it, so that writing it back unchanged must give the same bytes.
  * Read without any warning; not deflated (zlib output depends on its settings); a File Meta with exactly the
- * elements buildFileMeta keeps, group length first and right, SOP Class/Instance equal to the dataset's.
+ * elements buildFileMeta keeps, group length first and right, version 00H 01H, SOP Class/Instance equal to the dataset's.
  */
 function isCanonical(f: DicomFile, ts: TransferSyntax): boolean {
   if (f.format !== 'part10' || f.warnings.length > 0 || ts.deflated) return false;
@@ -153,6 +153,9 @@ function isCanonical(f: DicomFile, ts: TransferSyntax): boolean {
   )
     return false;
   for (const el of m) if (el.length & 1) return false;
+  // The writer writes File Meta version 1 (00H 01H), whatever the file had (PS3.10 §7.1).
+  const version = m.bytes(0x00020001);
+  if (version?.length !== 2 || version[0] !== 0 || version[1] !== 1) return false;
   // Encapsulated Pixel Data is OB (PS3.5 §A.4); the writer writes OB.
   if (f.dataset.get(0x7fe00010)?.encapsulated && f.dataset.get(0x7fe00010)?.vr !== 'OB') return false;
   return true;

@@ -45,7 +45,10 @@ function resolveTs(file: WritableFile, options: WriteOptions): TransferSyntax {
 export function buildFileMeta(dataset: Dataset, ts: TransferSyntax, old?: Dataset, implementation: 'dicomkit' | 'keep' = 'dicomkit'): Dataset {
   const meta = new Dataset();
   for (const el of old ?? []) if (el.tag !== 0x00020000 && el.tag >>> 16 === 0x0002) meta.add(el);
-  if (!meta.has(0x00020001)) meta.set(0x00020001, 'OB', new Uint8Array([0, 1]));
+  // The File Meta written is version 1 of PS3.10 §7.1 (00H 01H), whatever version number the old one carried.
+  const version = meta.get(0x00020001);
+  const versionBytes = version && version.vr === 'OB' ? meta.bytes(0x00020001) : undefined;
+  if (versionBytes?.length !== 2 || versionBytes[0] !== 0 || versionBytes[1] !== 1) meta.set(0x00020001, 'OB', new Uint8Array([0, 1]));
   const sopClass = dataset.string(0x00080016) ?? meta.string(0x00020002);
   const sopInstance = dataset.string(0x00080018) ?? meta.string(0x00020003);
   if (sopClass && meta.string(0x00020002) !== sopClass) meta.set(0x00020002, 'UI', sopClass);
