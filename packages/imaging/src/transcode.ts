@@ -32,7 +32,6 @@ import {
 } from './frames/pixel-array.js';
 import { getCodec } from './codecs/registry.js';
 import type { EncodeOptions } from './codecs/codec.js';
-import { nativeBytesOf } from './codecs/uncompressed-codec.js';
 import { packBits } from './frames/native.js';
 import { ybrFullToRgb } from './render/color.js';
 

@@ -142,7 +142,7 @@ test(
         const refPi = ref.dataset.string('PhotometricInterpretation');
         for (let i = 0; i < ours.length; i++) {
           const ourFrame = await getFrame(f.dataset, f.transferSyntax, i);
-          let theirs = getNativeFrame(ref.dataset, i).pixels;
+          const theirs = getNativeFrame(ref.dataset, i).pixels;
           const a = ours[i]!;
           if (a.length !== theirs.length) {
             failures.push(`${row.path}: frame ${i + 1} has ${a.length} samples, GDCM ${theirs.length}`);

@@ -117,7 +117,10 @@ export function decodeIso2022(bytes: Uint8Array, setup: Iso2022Setup, resets: Ui
     if (b < 0x80) {
       if (b <= 0x20 || b === 0x7f) {
         out += String.fromCharCode(b);
-        if (resets[b]) ((g0 = setup.g0), (g1 = setup.g1));
+        if (resets[b]) {
+          g0 = setup.g0;
+          g1 = setup.g1;
+        }
         i++;
         continue;
       }
