@@ -16,6 +16,23 @@ export function prng(seed: number): () => number {
   };
 }
 
+/**
+ * A text document mutated 1–3 times: a character replaced, the text cut, a hostile piece inserted, or a run
+ * deleted (for the JSON and XML readers' fuzz tests).
+ */
+export function mutateText(base: string, pieces: readonly string[], random: () => number): string {
+  let t = base;
+  for (let k = 1 + Math.floor(random() * 3); k > 0; k--) {
+    const at = Math.floor(random() * t.length);
+    const r = random();
+    if (r < 0.4) t = t.slice(0, at) + String.fromCharCode(32 + Math.floor(random() * 95)) + t.slice(at + 1);
+    else if (r < 0.6) t = t.slice(0, at);
+    else if (r < 0.8) t = t.slice(0, at) + pieces[Math.floor(random() * pieces.length)] + t.slice(at);
+    else t = t.slice(0, at) + t.slice(at + 1 + Math.floor(random() * 20));
+  }
+  return t;
+}
+
 /** Where a length field sits in a file: byte position, 2 or 4 bytes, byte order. */
 export interface LengthSite {
   pos: number;

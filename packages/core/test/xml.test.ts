@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mutateText, prng } from './fuzz-lib.js';
 import { readFileSync } from 'node:fs';
 import {
   Dataset,
@@ -215,20 +216,9 @@ test(
   },
 );
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test('fuzz: mutated XML gives a Dataset or a DicomError, nothing else', () => {
   const base = toXml(sample());
-  const random = rng(1126);
+  const random = prng(1126);
   const pieces = [
     '<',
     '>',
@@ -247,15 +237,7 @@ test('fuzz: mutated XML gives a Dataset or a DicomError, nothing else', () => {
   ];
   let accepted = 0;
   for (let i = 0; i < 3000; i++) {
-    let t = base;
-    for (let k = 1 + Math.floor(random() * 3); k > 0; k--) {
-      const at = Math.floor(random() * t.length);
-      const r = random();
-      if (r < 0.4) t = t.slice(0, at) + String.fromCharCode(32 + Math.floor(random() * 95)) + t.slice(at + 1);
-      else if (r < 0.6) t = t.slice(0, at);
-      else if (r < 0.8) t = t.slice(0, at) + pieces[Math.floor(random() * pieces.length)] + t.slice(at);
-      else t = t.slice(0, at) + t.slice(at + 1 + Math.floor(random() * 20));
-    }
+    const t = mutateText(base, pieces, random);
     try {
       const ds = fromXml(t);
       toXml(ds);
