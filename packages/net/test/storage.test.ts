@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseDicom } from '@dicomkit/core';
-import { Association, CommandField, DicomServer, safeFileName, ServiceRegistry, StorageScp, verificationScp } from '../src/index.js';
+import { buildFileMeta, concatChunks, Dataset, ExplicitVRLittleEndian, parseDicom, transferSyntaxOrDefault, writeDatasetChunks } from '@dicomkit/core';
+import { Association, CommandField, DicomServer, part10Header, safeFileName, ServiceRegistry, StorageScp, verificationScp } from '../src/index.js';
 import { RawPeer, rq } from './raw-peer.js';
 
 const CT = '1.2.840.10008.5.1.4.1.1.2';
@@ -20,6 +20,32 @@ test('safeFileName: only well-formed UIDs become file names', () => {
     assert.match(n, /^invalid-uid-[0-9a-f]{32}$/, JSON.stringify(evil));
   }
   assert.notEqual(safeFileName('../a'), safeFileName('../b'));
+});
+
+test('part10Header: byte for byte the File Meta that buildFileMeta writes, odd and even lengths, with and without source AE', () => {
+  const viaDataset = (cls: string, inst: string, ts: string, ae?: string): Uint8Array => {
+    const old = new Dataset();
+    old.set(0x00020002, 'UI', cls);
+    old.set(0x00020003, 'UI', inst);
+    if (ae) old.set(0x00020016, 'AE', ae);
+    const meta = buildFileMeta(new Dataset(), transferSyntaxOrDefault(ts), old);
+    const head = new Uint8Array(132);
+    head.set([0x44, 0x49, 0x43, 0x4d], 128);
+    return concatChunks([head, ...writeDatasetChunks(meta, ExplicitVRLittleEndian)]);
+  };
+  const cases: [string, string, string, string | undefined][] = [
+    [CT, '1.2.3.4', '1.2.840.10008.1.2.1', 'STORESCU'],
+    [CT, '1.2.3.45', '1.2.840.10008.1.2', 'ODD'],
+    ['1.2.840.10008.5.1.4.1.1.4', '1.2.826.0.1.3680043.8.498.12345678901234567890', '1.2.840.10008.1.2.4.80', undefined],
+    [CT, '', '1.2.840.10008.1.2.1', 'A'],
+  ];
+  for (const [cls, inst, ts, ae] of cases) {
+    const ours = part10Header(cls, inst, ts, ae);
+    assert.deepEqual(Buffer.from(ours), Buffer.from(viaDataset(cls, inst, ts, ae)), `${inst} ${ts} ${ae}`);
+    const parsed = parseDicom(ours);
+    assert.equal(parsed.meta?.string(0x00020003) ?? '', inst);
+    assert.equal(parsed.transferSyntax.uid, ts);
+  }
 });
 
 async function withServer(opts: { decide?: (o: { sopInstanceUid: string }) => number; maxAssociations?: number; idleTimeoutMs?: number }, f: (port: number, dir: string) => Promise<void>): Promise<void> {

@@ -11,20 +11,65 @@
 import { closeSync, fsync, openSync, renameSync, unlinkSync, writevSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Dataset, buildFileMeta, concatChunks, writeDatasetChunks, ExplicitVRLittleEndian, transferSyntaxOrDefault } from '@dicomkit/core';
+import { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, transferSyntaxOrDefault } from '@dicomkit/core';
 import type { DataSink } from '../dimse/sink.js';
 
-/** The bytes of a Part 10 header: preamble, "DICM" and the File Meta group for these UIDs. */
+/**
+ * The bytes of a Part 10 header: preamble, "DICM" and the File Meta Information group (PS3.10 §7.1) for these
+ * UIDs — version, SOP class and instance, transfer syntax, our implementation class and version, and the source
+ * AE title when given. Encoded directly (Explicit VR Little Endian, every VR known): the same bytes as
+ * buildFileMeta would give, without a data set or dictionary per received object.
+ */
 export function part10Header(sopClassUid: string, sopInstanceUid: string, transferSyntaxUid: string, sourceAeTitle?: string): Uint8Array {
-  const old = new Dataset();
-  old.set(0x00020002, 'UI', sopClassUid);
-  old.set(0x00020003, 'UI', sopInstanceUid);
-  if (sourceAeTitle) old.set(0x00020016, 'AE', sourceAeTitle);
-  const meta = buildFileMeta(new Dataset(), transferSyntaxOrDefault(transferSyntaxUid), old);
-  const head = new Uint8Array(132);
-  head.set([0x44, 0x49, 0x43, 0x4d], 128);
-  return concatChunks([head, ...writeDatasetChunks(meta, ExplicitVRLittleEndian)]);
+  const elements: [number, string, string | Uint8Array][] = [
+    [0x0001, 'OB', FILE_META_VERSION],
+    [0x0002, 'UI', sopClassUid],
+    [0x0003, 'UI', sopInstanceUid],
+    [0x0010, 'UI', transferSyntaxOrDefault(transferSyntaxUid).uid],
+    [0x0012, 'UI', IMPLEMENTATION_CLASS_UID],
+    [0x0013, 'SH', IMPLEMENTATION_VERSION_NAME],
+  ];
+  if (sourceAeTitle) elements.push([0x0016, 'AE', sourceAeTitle]);
+  let body = 0;
+  for (const [, vr, v] of elements) body += (vr === 'OB' ? 12 : 8) + padded(v.length);
+  const out = new Uint8Array(132 + 12 + body);
+  const dv = new DataView(out.buffer);
+  out.set([0x44, 0x49, 0x43, 0x4d], 128);
+  let o = 132;
+  const head = (element: number, vr: string, len: number): void => {
+    dv.setUint16(o, 0x0002, true);
+    dv.setUint16(o + 2, element, true);
+    out[o + 4] = vr.charCodeAt(0);
+    out[o + 5] = vr.charCodeAt(1);
+    if (vr === 'OB') {
+      dv.setUint32(o + 8, len, true); // 2 reserved bytes stay zero
+      o += 12;
+    } else {
+      dv.setUint16(o + 6, len, true);
+      o += 8;
+    }
+  };
+  head(0x0000, 'UL', 4);
+  dv.setUint32(o, body, true);
+  o += 4;
+  for (const [element, vr, v] of elements) {
+    const len = padded(v.length);
+    head(element, vr, len);
+    if (typeof v === 'string') {
+      for (let i = 0; i < v.length; i++) out[o + i] = v.charCodeAt(i) & 0xff;
+      if (len > v.length) out[o + v.length] = vr === 'UI' ? 0 : 0x20; // UI pads with NUL, SH/AE with space
+    } else out.set(v, o);
+    o += len;
+  }
+  return out;
 }
+
+const FILE_META_VERSION = new Uint8Array([0, 1]);
+const padded = (n: number): number => n + (n & 1);
+
+/** Temporary names: unique to this process (random, drawn once), then a counter. */
+const TEMP_PREFIX = randomBytes(6).toString('hex');
+let tempCounter = 0;
 
 export class FileSink implements DataSink {
   readonly tempPath: string;
@@ -40,7 +85,7 @@ export class FileSink implements DataSink {
     header: Uint8Array,
     readonly fsyncOnFinish = true,
   ) {
-    this.tempPath = join(directory, `.dicomkit-${randomBytes(8).toString('hex')}.part`);
+    this.tempPath = join(directory, `.dicomkit-${TEMP_PREFIX}-${(tempCounter++).toString(36)}.part`);
     try {
       this.fd = openSync(this.tempPath, 'w', 0o644);
       this.writeAll([header]);
