@@ -44,10 +44,10 @@ export class DicomServer {
   }
 
   private serve(accepted: Socket): void {
-    let receiver: ((chunk: Uint8Array) => void) | undefined;
+    const link: { association?: Association } = {};
     let socket = accepted;
     if (!this.options.tls) {
-      const onread = reusableReads(() => receiver);
+      const onread = reusableReads(() => link.association?.receiver);
       const adopted = adoptAccepted(accepted, onread);
       if (adopted) socket = adopted;
       else {
@@ -58,7 +58,7 @@ export class DicomServer {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     const a = Association.accept(socket, this.options.policy, this.options.handler, this.options);
-    receiver = a.receiver;
+    link.association = a;
     const max = this.options.maxAssociations ?? 32;
     // Count the others that got as far as an association; this one is in the set already.
     a.gate = () => {

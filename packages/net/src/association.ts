@@ -192,14 +192,14 @@ export class Association {
         });
         socket.once(o.tls ? 'secureConnect' : 'connect', ok);
       });
-    let assoc: Association | undefined;
+    const link: { association?: Association } = {};
     if (o.tls) socket = tlsConnect({ host: o.host, port: o.port, ...o.tls });
     else {
-      const onread = reusableReads(() => assoc?.receiver);
+      const onread = reusableReads(() => link.association?.receiver);
       socket = netConnect({ host: o.host, port: o.port, noDelay: true, onread });
       socket.once('close', () => returnReceiveBuffer(onread.buffer));
     }
-    assoc = new Association(socket, o, open);
+    const assoc = (link.association = new Association(socket, o, open));
     const contexts: PresentationContextRq[] = o.contexts.map((c, i) => ({ id: c.id ?? 2 * i + 1, abstractSyntax: c.abstractSyntax, transferSyntaxes: c.transferSyntaxes }));
     if (contexts.length > 128) throw new DicomError('ASSOCIATION_REJECTED', `${contexts.length} presentation contexts: at most 128 fit in an association (PS3.8 §9.3.2.2)`);
     const rq: AAssociateRq = {
