@@ -31,6 +31,7 @@ if (role === 'scp') {
   const server = new DicomServer({
     policy: { aeTitles: ['SCP'], preference: 'requestor', transferSyntaxesFor: (a) => (storage.has(a) || a === '1.2.840.10008.1.1' ? ['*'] : undefined) },
     handler: new ServiceRegistry([verificationScp, new StorageScp({ directory: opt('--out', ''), fsync: false })]),
+    log: (e) => (e.level === 'warn' || e.level === 'error') && process.stderr.write(`dicomkit SCP ${e.level}: ${e.msg}\n`),
   });
   await server.listen(Number(opt('--port', '0')));
   process.stdout.write('ready\n');

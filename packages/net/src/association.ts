@@ -14,7 +14,7 @@ import { DICOM_APPLICATION_CONTEXT, type AAssociateAc, type AAssociateRj, type A
 import { acceptedContexts, describeReject, invokedWindow, negotiateAsAcceptor, type AcceptedContext, type AcceptorPolicy } from './negotiation.js';
 import { CommandField, commandName, decodeCommand, encodeCommand, hasDataset, isResponse, NO_DATASET, type Command } from './dimse/command.js';
 import { MemorySink, type DataSink } from './dimse/sink.js';
-import { returnReceiveBuffer, reusableReads } from './transport/receive-buffers.js';
+import { copyBytes, returnReceiveBuffer, reusableReads } from './transport/receive-buffers.js';
 import { statusCategory } from './dimse/status.js';
 
 export const DEFAULT_MAX_PDU = 256 * 1024;
@@ -372,7 +372,7 @@ export class Association {
       if (m.context.id !== context.id) throw new DicomError('DIMSE_ERROR', 'command fragments on two presentation contexts');
       m.commandSize += pdv.data.length;
       if (m.commandSize > MAX_COMMAND_SET) throw new DicomError('DIMSE_ERROR', `command set longer than ${MAX_COMMAND_SET} bytes`);
-      m.commandParts.push(pdv.data.slice());
+      m.commandParts.push(copyBytes(pdv.data));
       if (!pdv.last) return;
       const bytes = m.commandParts.length === 1 ? m.commandParts[0]! : concat(m.commandParts, m.commandSize);
       m.command = decodeCommand(bytes);
@@ -397,7 +397,7 @@ export class Association {
           this.socket.resume();
         });
       }
-    } else m.memory!.write(pdv.data.slice());
+    } else m.memory!.write(copyBytes(pdv.data));
     if (!pdv.last) return;
     this.incoming = undefined;
     if (m.sink) this.dispatch({ context, command: m.command, sink: m.sink });

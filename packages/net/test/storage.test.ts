@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildFileMeta, concatChunks, Dataset, ExplicitVRLittleEndian, parseDicom, transferSyntaxOrDefault, writeDatasetChunks } from '@dicomkit/core';
-import { Association, CommandField, DicomServer, part10Header, safeFileName, ServiceRegistry, StorageScp, verificationScp } from '../src/index.js';
+import { Association, CommandField, decodeCommand, DicomServer, encodeCommand, encodePdu, part10Header, safeFileName, ServiceRegistry, StorageScp, verificationScp } from '../src/index.js';
 import { RawPeer, rq } from './raw-peer.js';
 
 const CT = '1.2.840.10008.5.1.4.1.1.2';
@@ -92,6 +92,46 @@ test('a C-STORE whose SOP Instance UID is a path is stored under a hashed name i
     assert.equal(f.meta.string('MediaStorageSOPInstanceUID'), '../../../tmp/evil');
     assert.equal(f.meta.string('TransferSyntaxUID'), '1.2.840.10008.1.2.1');
     assert.equal(f.dataset.string('SOPClassUID'), CT);
+  });
+});
+
+test('PDUs, command sets and data sets split across socket reads survive the reused receive buffer', async () => {
+  await withServer({}, async (port, dir) => {
+    const peer = await RawPeer.connect(port);
+    const pause = (): Promise<void> => new Promise((r) => setTimeout(r, 30));
+    // Each piece is written after a pause, so the SCP reads it on its own into the same receive buffer.
+    const inPieces = async (bytes: Uint8Array, cuts: number[]): Promise<void> => {
+      let at = 0;
+      for (const c of [...cuts, bytes.length]) {
+        peer.send(bytes.subarray(at, c));
+        at = c;
+        await pause();
+      }
+    };
+    const associate = encodePdu(rq({ presentationContexts: [{ id: 1, abstractSyntax: CT, transferSyntaxes: ['1.2.840.10008.1.2.1'] }] }));
+    await inPieces(associate, [3, 40, associate.length - 5]);
+    assert.equal(((await peer.next()) as { type: string }).type, 'A-ASSOCIATE-AC');
+    for (const uid of ['1.2.3.4.5', '1.2.3.4.66']) {
+      const command = encodeCommand({ CommandField: CommandField.CStoreRq, MessageID: 7, AffectedSOPClassUID: CT, AffectedSOPInstanceUID: uid, Priority: 0, CommandDataSetType: 0 });
+      const data = dataset(uid);
+      const pdus = encodePdu({ type: 'P-DATA-TF', pdvs: [{ presentationContextId: 1, command: true, last: true, data: command }] });
+      const pdus2 = encodePdu({ type: 'P-DATA-TF', pdvs: [{ presentationContextId: 1, command: false, last: true, data }] });
+      // Cut inside the PDU header, the PDV header, the command set, and the data set.
+      await inPieces(pdus, [4, 9, 30, pdus.length - 7]);
+      await inPieces(pdus2, [2, 20, pdus2.length - 3]);
+      const rsp = await peer.next();
+      assert.equal(rsp === 'closed' ? rsp : rsp.type, 'P-DATA-TF');
+      const got = rsp !== 'closed' && rsp.type === 'P-DATA-TF' ? rsp.pdvs[0]! : undefined;
+      assert.ok(got?.command);
+      assert.equal(decodeCommand(got.data).Status, 0, `C-STORE of ${uid}`);
+    }
+    peer.send({ type: 'A-RELEASE-RQ' });
+    assert.equal(((await peer.next()) as { type: string }).type, 'A-RELEASE-RP');
+    peer.end();
+    const files = readdirSync(dir).sort();
+    assert.deepEqual(files, ['1.2.3.4.5.dcm', '1.2.3.4.66.dcm']);
+    const f = parseDicom(readFileSync(join(dir, '1.2.3.4.66.dcm')));
+    assert.equal(f.dataset.string(0x00080018), '1.2.3.4.66');
   });
 });
 

@@ -9,6 +9,7 @@
 import { DicomError } from '@dicomkit/core';
 import { PduType, type Pdv } from './types.js';
 import type { FramerLimits, RawPdu } from './framer.js';
+import { copyBytes } from '../transport/receive-buffers.js';
 
 /** A piece of one PDV's data; `last` is set only on the final piece of a PDV whose header says "last fragment". */
 export interface PdvPiece extends Pdv {
@@ -93,7 +94,7 @@ export class PduStream {
         case 'whole': {
           const k = Math.min(this.need, n - o);
           // Copied: the chunk may be a reused receive buffer, and these PDUs are small (≤ 1 MiB, rare).
-          this.parts.push(chunk.slice(o, o + k));
+          this.parts.push(copyBytes(chunk.subarray(o, o + k)));
           this.need -= k;
           o += k;
           if (this.need === 0 && !this.deliverWhole(h)) return this.stop();

@@ -11,6 +11,16 @@
  */
 import { Socket, type Server } from 'node:net';
 
+/**
+ * A copy of received bytes that outlives the receive buffer. Not `.slice()`: on a Buffer (what sockets deliver)
+ * that is a view of the same memory, which the next read overwrites.
+ */
+export function copyBytes(view: Uint8Array): Uint8Array {
+  const out = new Uint8Array(view.length);
+  out.set(view);
+  return out;
+}
+
 /** The size of one receive buffer: one read takes up to this much of what the kernel holds. */
 export const RECEIVE_BUFFER_SIZE = 256 * 1024;
 /** Buffers kept for reuse when their connection closes (more connections at once allocate more). */
