@@ -286,6 +286,7 @@ export class Association {
   /** A-RELEASE (requestor): waits for outstanding sends, then releases; resolves when the peer confirms. */
   async release(): Promise<void> {
     await this.sendQueue.catch(() => undefined);
+    await this.ending();
     if (this.ul.state !== 'Sta6') return;
     await new Promise<void>((resolve, reject) => {
       this.releasing = { resolve, reject };
@@ -293,11 +294,32 @@ export class Association {
     });
   }
 
+  /**
+   * Calls `f` once the association is ending: at the peer's A-RELEASE request (before it is answered), at our
+   * release() (before the request is sent), or when it is aborted or closed — whichever comes first. For
+   * resources kept ready for the association's messages (StorageScp's temporary files).
+   */
+  whenEnding(f: () => void | Promise<void>): void {
+    if (this.endListeners === undefined) void f();
+    else this.endListeners.push(f);
+  }
+
+  private endListeners: (() => void | Promise<void>)[] | undefined = [];
+
+  /** Runs the ending listeners (once); resolves when the promises they returned have settled. */
+  private ending(): Promise<unknown> {
+    const fs = this.endListeners;
+    this.endListeners = undefined;
+    return Promise.allSettled((fs ?? []).map((f) => f()));
+  }
+
   private releaseIndication(): void {
+    const ended = this.ending();
     // Answer once the requests being handled have sent their responses (P-DATA is still allowed in Sta8,
     // PS3.8 Table 9-10 AR-7), and every queued message has left.
     const pending = [...this.handling];
     void Promise.allSettled(pending)
+      .then(() => ended)
       .then(() => this.sendQueue)
       .then(() => {
         if (this.ul.state === 'Sta8' || this.ul.state === 'Sta9' || this.ul.state === 'Sta12') this.ul.releaseResponse();
@@ -326,6 +348,7 @@ export class Association {
   }
 
   private closedIndication(): void {
+    void this.ending();
     const info = this.abortInfo;
     const err = new DicomError('ASSOCIATION_ABORTED', info ? info.message : 'the association was closed');
     this.established?.reject(err);

@@ -135,6 +135,25 @@ test('PDUs, command sets and data sets split across socket reads survive the reu
   });
 });
 
+test('temporary files kept ready for the next C-STORE are removed when the association is aborted', async () => {
+  await withServer({}, async (port, dir) => {
+    const a = await Association.connect({ host: '127.0.0.1', port, callingAeTitle: 'SCU', calledAeTitle: 'SCP', contexts: [{ abstractSyntax: CT, transferSyntaxes: ['1.2.840.10008.1.2.1'] }] });
+    const rsp = await a.requestResponse(1, { CommandField: CommandField.CStoreRq, AffectedSOPClassUID: CT, AffectedSOPInstanceUID: '1.2.3.9', Priority: 0, CommandDataSetType: 0 }, dataset('1.2.3.9'));
+    assert.equal(rsp.command.Status, 0);
+    const spares = (): string[] => readdirSync(dir).filter((n) => n.startsWith('.dicomkit-') && n.endsWith('.part'));
+    for (let i = 0; i < 50 && spares().length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(spares().length, 2, 'two temporary files created ahead');
+    a.abort();
+    await a.closed;
+    let names = readdirSync(dir);
+    for (let i = 0; i < 50 && names.length > 1; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      names = readdirSync(dir);
+    }
+    assert.deepEqual(names, ['1.2.3.9.dcm']);
+  });
+});
+
 test('the handler decides: a failure status is returned and no file is left', async () => {
   await withServer({ decide: (o) => (o.sopInstanceUid === '1.2.3' ? 0xa700 : 0) }, async (port, dir) => {
     assert.equal(await store(port, '1.2.3'), 0xa700);

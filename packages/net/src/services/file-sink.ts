@@ -9,8 +9,7 @@
  * largest part of the time per image (bench/README.md). Only fsync, which waits for the disk, is asynchronous.
  */
 import { closeSync, fsync, openSync, renameSync, unlinkSync, writevSync } from 'node:fs';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { tempFileName, type TempFile } from './temp-files.js';
 import { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, transferSyntaxOrDefault } from '@dicomkit/core';
 import type { DataSink } from '../dimse/sink.js';
 
@@ -67,10 +66,6 @@ export function part10Header(sopClassUid: string, sopInstanceUid: string, transf
 const FILE_META_VERSION = new Uint8Array([0, 1]);
 const padded = (n: number): number => n + (n & 1);
 
-/** Temporary names: unique to this process (random, drawn once), then a counter. */
-const TEMP_PREFIX = randomBytes(6).toString('hex');
-let tempCounter = 0;
-
 export class FileSink implements DataSink {
   readonly tempPath: string;
   readonly backlog = 0;
@@ -80,14 +75,16 @@ export class FileSink implements DataSink {
   private error: Error | undefined;
   private done = false;
 
+  /** `temp`: an empty temporary file in `directory` created ahead (see TempFileReserve); else one is created. */
   constructor(
     readonly directory: string,
     header: Uint8Array,
     readonly fsyncOnFinish = true,
+    temp?: TempFile,
   ) {
-    this.tempPath = join(directory, `.dicomkit-${TEMP_PREFIX}-${(tempCounter++).toString(36)}.part`);
+    this.tempPath = temp?.path ?? tempFileName(directory);
     try {
-      this.fd = openSync(this.tempPath, 'w', 0o644);
+      this.fd = temp?.fd ?? openSync(this.tempPath, 'w', 0o644);
       this.writeAll([header]);
     } catch (e) {
       this.error = e as Error;
