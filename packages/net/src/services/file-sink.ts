@@ -10,6 +10,7 @@
  */
 import { closeSync, fsync, openSync, renameSync, unlinkSync, writevSync } from 'node:fs';
 import { tempFileName, type TempFile } from './temp-files.js';
+import { copyBytes } from '../transport/receive-buffers.js';
 import { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, transferSyntaxOrDefault } from '@dicomkit/core';
 import type { DataSink } from '../dimse/sink.js';
 
@@ -68,14 +69,21 @@ const padded = (n: number): number => n + (n & 1);
 
 export class FileSink implements DataSink {
   readonly tempPath: string;
-  readonly backlog = 0;
   /** Bytes of data set received. */
   received = 0;
   private fd: number | undefined;
   private error: Error | undefined;
   private done = false;
+  /** While the temporary file is still being created: the bytes received so far (copies), and their size. */
+  private pending: Uint8Array[] | undefined;
+  private pendingBytes = 0;
+  /** Settles once the temporary file is open and the pending bytes are in it. */
+  private readonly opened: Promise<void> | undefined;
 
-  /** `temp`: an empty temporary file in `directory` created ahead (see TempFileReserve); else one is created. */
+  /**
+   * `temp`: an empty temporary file in `directory` created ahead, or being created (see TempFileReserve: the
+   * bytes that arrive meanwhile are kept in memory, counted in `backlog`); else one is created now.
+   */
   constructor(
     readonly directory: string,
     header: Uint8Array,
@@ -84,11 +92,40 @@ export class FileSink implements DataSink {
   ) {
     this.tempPath = temp?.path ?? tempFileName(directory);
     try {
-      this.fd = temp?.fd ?? openSync(this.tempPath, 'w', 0o644);
-      this.writeAll([header]);
+      const fd = temp ? temp.fd : openSync(this.tempPath, 'w', 0o644);
+      if (typeof fd === 'number') {
+        this.fd = fd;
+        this.writeAll([header]);
+      } else {
+        this.pending = [header];
+        this.pendingBytes = header.length;
+        this.opened = fd.then(
+          (n) => {
+            this.fd = n;
+            const bufs = this.pending!;
+            this.pending = undefined;
+            this.pendingBytes = 0;
+            try {
+              if (!this.done && !this.error) this.writeAll(bufs);
+            } catch (e) {
+              this.error = e as Error;
+            }
+          },
+          (e: Error) => {
+            this.pending = undefined;
+            this.pendingBytes = 0;
+            this.error = e;
+          },
+        );
+      }
     } catch (e) {
       this.error = e as Error;
     }
+  }
+
+  /** Bytes held in memory until the temporary file exists (the association pauses reading above 8 MiB). */
+  get backlog(): number {
+    return this.pendingBytes;
   }
 
   private writeAll(bufs: Uint8Array[]): void {
@@ -101,6 +138,12 @@ export class FileSink implements DataSink {
   write(chunk: Uint8Array): void {
     if (this.done || this.error) return;
     this.received += chunk.length;
+    if (this.pending) {
+      // The chunk is a view of a reused receive buffer: keep a copy.
+      this.pending.push(copyBytes(chunk));
+      this.pendingBytes += chunk.length;
+      return;
+    }
     try {
       this.writeAll([chunk]);
     } catch (e) {
@@ -110,11 +153,12 @@ export class FileSink implements DataSink {
   }
 
   drained(): Promise<void> {
-    return Promise.resolve();
+    return this.opened ?? Promise.resolve();
   }
 
   /** Makes the temporary file durable (fsync) but does not rename it yet. Throws the first write error. */
   async finish(): Promise<void> {
+    await this.opened;
     if (this.error) throw this.error;
     const fd = this.fd!;
     if (this.fsyncOnFinish) await new Promise<void>((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
@@ -122,6 +166,7 @@ export class FileSink implements DataSink {
 
   /** Moves the finished file to its final path and closes it. */
   async commit(finalPath: string): Promise<void> {
+    await this.opened;
     this.done = true;
     closeSync(this.fd!);
     this.fd = undefined;
@@ -131,6 +176,7 @@ export class FileSink implements DataSink {
   async abort(): Promise<void> {
     if (this.done) return;
     this.done = true;
+    await this.opened;
     try {
       if (this.fd !== undefined) closeSync(this.fd);
     } catch {

@@ -12,7 +12,8 @@ import { randomBytes } from 'node:crypto';
 
 export interface TempFile {
   path: string;
-  fd: number;
+  /** The open file, or the promise of it while it is being created in the background. */
+  fd: number | Promise<number>;
 }
 
 /** Temporary names: unique to this process (random, drawn once), then a counter. */
@@ -25,57 +26,88 @@ export function tempFileName(directory: string): string {
 }
 
 /** Creates a temporary file now (synchronously). Throws what open throws. */
-export function createTempFile(directory: string): TempFile {
+export function createTempFile(directory: string): { path: string; fd: number } {
   const path = tempFileName(directory);
   return { path, fd: openSync(path, 'w', 0o644) };
 }
 
-export class TempFileReserve {
-  private readonly ready: TempFile[] = [];
-  private opening = 0;
-  private disposed = false;
-  private settled: (() => void) | undefined;
+/** A file created ahead, or being created (`fd` set once it is). */
+interface Slot {
+  path: string;
+  fd?: number;
+  created: Promise<number>;
+}
 
-  /** `ahead`: files kept ready (created in the background). */
+export class TempFileReserve {
+  /** Files not yet taken, oldest first: created, then being created or queued to be. */
+  private readonly slots: Slot[] = [];
+  /** The last creation queued in each of two lanes: two run at a time, so that the thread pool never waits for the event loop to hand it the next one. */
+  private readonly tails: Promise<unknown>[] = [Promise.resolve(), Promise.resolve()];
+  private lane = 0;
+  private disposed = false;
+
+  /** `ahead`: files kept ready or underway (created in the background). */
   constructor(
     readonly directory: string,
-    readonly ahead = 2,
+    readonly ahead = 4,
   ) {}
 
-  /** A ready temporary file, or one created now; then starts creating replacements. */
+  /**
+   * The oldest file created ahead — or being created: then `fd` is a promise, and the caller waits for it
+   * rather than creating a file itself, which would contend with the background creation for the same locks.
+   * Creates one now only when none is underway. Then queues replacements.
+   */
   take(): TempFile {
-    const f = this.ready.shift() ?? createTempFile(this.directory);
+    const slot = this.slots.shift();
+    const f: TempFile = slot ? { path: slot.path, fd: slot.fd ?? slot.created } : createTempFile(this.directory);
     this.refill();
     return f;
   }
 
-  /** Starts background creations up to `ahead` files ready or underway. */
+  /**
+   * Queues background creations until `ahead` files are ready or underway, two at a time (creations contend
+   * for the same file system locks: more at once only take longer each).
+   */
   refill(): void {
-    while (!this.disposed && this.ready.length + this.opening < this.ahead) {
-      this.opening++;
+    while (!this.disposed && this.slots.length < this.ahead) {
       const path = tempFileName(this.directory);
-      open(path, 'w', 0o644, (err, fd) => {
-        this.opening--;
-        // No spare on an error this time: take() will create one and report its error.
-        if (!err) {
-          if (this.disposed) discardSync({ path, fd });
-          else this.ready.push({ path, fd });
-        }
-        if (this.opening === 0) this.settled?.();
-      });
+      const lane = this.lane++ % this.tails.length;
+      const created = this.tails[lane]!.then(
+        () =>
+          new Promise<number>((resolve, reject) =>
+            open(path, 'w', 0o644, (err, fd) => {
+              if (err) reject(err);
+              else resolve(fd);
+            }),
+          ),
+      );
+      const slot: Slot = { path, created };
+      this.slots.push(slot);
+      this.tails[lane] = created.then(
+        (fd) => {
+          slot.fd = fd;
+        },
+        () => {
+          // No spare: whoever took this slot sees the error (as if it had created the file itself).
+          const i = this.slots.indexOf(slot);
+          if (i >= 0) this.slots.splice(i, 1);
+        },
+      );
     }
   }
 
   /** Closes and removes the files not taken; resolves once those still being created are created and removed. */
   dispose(): Promise<void> {
     this.disposed = true;
-    for (const f of this.ready.splice(0)) discardSync(f);
-    if (this.opening === 0) return Promise.resolve();
-    return new Promise((resolve) => (this.settled = resolve));
+    for (const s of this.slots) if (s.fd !== undefined) discardSync({ path: s.path, fd: s.fd });
+    const pending = this.slots.filter((s) => s.fd === undefined);
+    this.slots.length = 0;
+    // Those still being created (or queued) are removed once created.
+    return Promise.allSettled(pending.map((s) => s.created.then((fd) => discardSync({ path: s.path, fd })))).then(() => undefined);
   }
 }
 
-function discardSync(f: TempFile): void {
+function discardSync(f: { path: string; fd: number }): void {
   try {
     closeSync(f.fd);
   } catch {
@@ -87,4 +119,3 @@ function discardSync(f: TempFile): void {
     /* already gone */
   }
 }
-
