@@ -74,15 +74,14 @@ export class FileSink implements DataSink {
   private fd: number | undefined;
   private error: Error | undefined;
   private done = false;
-  /** While the temporary file is still being created: the bytes received so far (copies), and their size. */
+  /** While the temporary file is still being created: the bytes received so far (copies). */
   private pending: Uint8Array[] | undefined;
-  private pendingBytes = 0;
   /** Settles once the temporary file is open and the pending bytes are in it. */
   private readonly opened: Promise<void> | undefined;
 
   /**
    * `temp`: an empty temporary file in `directory` created ahead, or being created (see TempFileReserve: the
-   * bytes that arrive meanwhile are kept in memory, counted in `backlog`); else one is created now.
+   * association stops reading meanwhile, see `backlog`; what was already read is kept); else one is created now.
    */
   constructor(
     readonly directory: string,
@@ -98,13 +97,11 @@ export class FileSink implements DataSink {
         this.writeAll([header]);
       } else {
         this.pending = [header];
-        this.pendingBytes = header.length;
         this.opened = fd.then(
           (n) => {
             this.fd = n;
             const bufs = this.pending!;
             this.pending = undefined;
-            this.pendingBytes = 0;
             try {
               if (!this.done && !this.error) this.writeAll(bufs);
             } catch (e) {
@@ -113,7 +110,6 @@ export class FileSink implements DataSink {
           },
           (e: Error) => {
             this.pending = undefined;
-            this.pendingBytes = 0;
             this.error = e;
           },
         );
@@ -123,9 +119,12 @@ export class FileSink implements DataSink {
     }
   }
 
-  /** Bytes held in memory until the temporary file exists (the association pauses reading above 8 MiB). */
+  /**
+   * While the temporary file is being created: reported as more than any high-water mark, so that the
+   * association stops reading (the peer's bytes wait in the kernel, not copied into memory here) until it exists.
+   */
   get backlog(): number {
-    return this.pendingBytes;
+    return this.pending ? Number.MAX_SAFE_INTEGER : 0;
   }
 
   private writeAll(bufs: Uint8Array[]): void {
@@ -141,7 +140,6 @@ export class FileSink implements DataSink {
     if (this.pending) {
       // The chunk is a view of a reused receive buffer: keep a copy.
       this.pending.push(copyBytes(chunk));
-      this.pendingBytes += chunk.length;
       return;
     }
     try {
