@@ -117,6 +117,10 @@ mkdirSync(oursOut);
 const storescp = spawn('storescp', ['-aet', 'SCP', '-od', dcmtkOut, '13500'], { env, stdio: 'ignore' });
 const scp = lineChild(process.execPath, [self, '--role', 'scp', '--port', '13501', '--out', oursOut, '--root', root]);
 const scu = lineChild(process.execPath, [self, '--role', 'scu', '--root', root]);
+// Whatever happens (a failed run throws), the long-running children go with the driver.
+process.on('exit', () => {
+  for (const c of [storescp, scp.child, scu.child]) c.kill('SIGKILL');
+});
 await scp.next();
 await scu.next();
 await waitPort(13500);
