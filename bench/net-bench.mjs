@@ -4,10 +4,11 @@
 // bind every interface). Scenarios are interleaved run by run (so a burst of load from other jobs hits them
 // alike); besides wall-clock images/s it reports the CPU time both sides used (user + sys, from GNU time),
 // which the machine's load does not inflate the way it inflates wall time.
+// The dcmjs-dimse row (bench/dcmjs-dimse-send.cjs) runs when `cd bench && npm install` has been done.
 // Usage: node bench/net-bench.mjs [--root /tmp/bench-data] [--runs 5] [--only TEXT]
 // Prints a Markdown table (medians) for bench/README.md.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from 'node:net';
@@ -63,8 +64,15 @@ function timed(cmd, argv, opts = {}) {
 function serverArgs(kind, port, out, extra) {
   return kind === 'dcmtk' ? ['storescp', ['-aet', 'SCP', '-od', out, String(port)]] : [process.execPath, [CLI, 'receive', '--listen', String(port), '--aet', 'SCP', '--out', out, ...extra]];
 }
+const DIMSE = resolve(self, '../dcmjs-dimse-send.cjs');
 function clientArgs(kind, port, list, extra) {
-  return kind === 'dcmtk' ? ['storescu', ['-aec', 'SCP', '127.0.0.1', String(port), ...list]] : [process.execPath, [CLI, 'send', ...list, '--to', `SCP@127.0.0.1:${port}`, ...extra]];
+  if (kind === 'dcmtk') return ['storescu', ['-aec', 'SCP', '127.0.0.1', String(port), ...list]];
+  if (kind === 'dcmjs-dimse') {
+    const listFile = join(tmp, `list-${port}.txt`);
+    writeFileSync(listFile, `${list.join('\n')}\n`);
+    return [process.execPath, [DIMSE, String(port), listFile]];
+  }
+  return [process.execPath, [CLI, 'send', ...list, '--to', `SCP@127.0.0.1:${port}`, ...extra]];
 }
 
 let port = 13000;
@@ -97,6 +105,7 @@ const scenarios = [
   { label: '4 × storescu → storescp', sender: 'dcmtk', receiver: 'dcmtk', parallel: 4 },
   { label: '4 × dicomkit → dicomkit', sender: 'ours', receiver: 'ours', parallel: 4, serverExtra: ['--no-fsync'] },
   { label: 'dicomkit send --associations 4 → dicomkit', sender: 'ours', receiver: 'ours', parallel: 1, serverExtra: ['--no-fsync'], clientExtra: ['--associations', '4'] },
+  ...(existsSync(resolve(self, '../node_modules/dcmjs-dimse')) ? [{ label: 'dcmjs-dimse → storescp', sender: 'dcmjs-dimse', receiver: 'dcmtk', parallel: 1 }] : []),
 ].filter((s, i) => i === 0 || !only || s.label.includes(only));
 
 /**

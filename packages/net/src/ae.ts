@@ -7,6 +7,7 @@ import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import { Association, type AssociationOptions, type RequestHandler } from './association.js';
 import type { AcceptorPolicy } from './negotiation.js';
 import { RjReason, RjResult, RjSource } from './pdu/types.js';
+import { adoptAccepted, returnReceiveBuffer, reusableReads } from './transport/receive-buffers.js';
 
 export interface ServerOptions extends AssociationOptions {
   policy: AcceptorPolicy;
@@ -29,7 +30,8 @@ export class DicomServer {
   /** Starts listening; resolves with the bound address (port 0 picks a free port). */
   listen(port: number, host = '127.0.0.1'): Promise<AddressInfo> {
     const onSocket = (socket: Socket): void => this.serve(socket);
-    this.server = this.options.tls ? createTlsServer(this.options.tls, onSocket) : createServer({ noDelay: true }, onSocket);
+    // Plain TCP: accepted paused, so that serve() can give the socket a reused receive buffer first.
+    this.server = this.options.tls ? createTlsServer(this.options.tls, onSocket) : createServer({ noDelay: true, pauseOnConnect: true }, onSocket);
     if (this.options.tls) this.server.on('tlsClientError', (e) => this.options.log?.({ level: 'warn', msg: `TLS handshake failed: ${e.message}`, layer: 'ae' }));
     const server = this.server;
     return new Promise((resolve, reject) => {
@@ -41,10 +43,22 @@ export class DicomServer {
     });
   }
 
-  private serve(socket: Socket): void {
+  private serve(accepted: Socket): void {
+    const link: { association?: Association } = {};
+    let socket = accepted;
+    if (!this.options.tls) {
+      const onread = reusableReads(() => link.association?.receiver);
+      const adopted = adoptAccepted(accepted, onread);
+      if (adopted) socket = adopted;
+      else {
+        returnReceiveBuffer(onread.buffer);
+        accepted.resume();
+      }
+    }
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     const a = Association.accept(socket, this.options.policy, this.options.handler, this.options);
+    link.association = a;
     const max = this.options.maxAssociations ?? 32;
     // Count the others that got as far as an association; this one is in the set already.
     a.gate = () => {

@@ -14,6 +14,7 @@ import { DICOM_APPLICATION_CONTEXT, type AAssociateAc, type AAssociateRj, type A
 import { acceptedContexts, describeReject, invokedWindow, negotiateAsAcceptor, type AcceptedContext, type AcceptorPolicy } from './negotiation.js';
 import { CommandField, commandName, decodeCommand, encodeCommand, hasDataset, isResponse, NO_DATASET, type Command } from './dimse/command.js';
 import { MemorySink, type DataSink } from './dimse/sink.js';
+import { copyBytes, returnReceiveBuffer, reusableReads } from './transport/receive-buffers.js';
 import { statusCategory } from './dimse/status.js';
 
 export const DEFAULT_MAX_PDU = 256 * 1024;
@@ -71,6 +72,8 @@ export interface ResponseOptions {
   /** Called for each pending response (status 0xFF00/0xFF01), with its identifier when one came. */
   onPending?: (message: DimseMessage) => void;
   signal?: AbortSignal;
+  /** Called once the socket no longer needs the request's data set bytes (see {@link Association.send}). */
+  written?: () => void;
 }
 
 interface Outstanding {
@@ -90,8 +93,8 @@ interface Incoming {
 }
 
 const MAX_COMMAND_SET = 64 * 1024;
-/** Corked bytes written out together (one writev) while a message is being sent. */
-const FLUSH_BYTES = 256 * 1024;
+/** Corked bytes written out together (one writev) while a streamed data set is being sent. */
+const FLUSH_BYTES = 1024 * 1024;
 const SINK_HIGH_WATER = 8 * 1024 * 1024;
 
 export class Association {
@@ -189,8 +192,14 @@ export class Association {
         });
         socket.once(o.tls ? 'secureConnect' : 'connect', ok);
       });
-    socket = o.tls ? tlsConnect({ host: o.host, port: o.port, ...o.tls }) : netConnect({ host: o.host, port: o.port, noDelay: true });
-    const assoc = new Association(socket, o, open);
+    const link: { association?: Association } = {};
+    if (o.tls) socket = tlsConnect({ host: o.host, port: o.port, ...o.tls });
+    else {
+      const onread = reusableReads(() => link.association?.receiver);
+      socket = netConnect({ host: o.host, port: o.port, noDelay: true, onread });
+      socket.once('close', () => returnReceiveBuffer(onread.buffer));
+    }
+    const assoc = (link.association = new Association(socket, o, open));
     const contexts: PresentationContextRq[] = o.contexts.map((c, i) => ({ id: c.id ?? 2 * i + 1, abstractSyntax: c.abstractSyntax, transferSyntaxes: c.transferSyntaxes }));
     if (contexts.length > 128) throw new DicomError('ASSOCIATION_REJECTED', `${contexts.length} presentation contexts: at most 128 fit in an association (PS3.8 §9.3.2.2)`);
     const rq: AAssociateRq = {
@@ -219,6 +228,9 @@ export class Association {
     });
     return assoc;
   }
+
+  /** Where the transport's bytes go when the socket reads into a reused buffer (see receive-buffers.ts). */
+  readonly receiver = (chunk: Uint8Array): void => this.ul.receive(chunk);
 
   /** Serves an association on an accepted transport connection (acceptor side). */
   static accept(socket: Duplex, policy: AcceptorPolicy, handler: RequestHandler, options: AssociationOptions = {}): Association {
@@ -274,6 +286,7 @@ export class Association {
   /** A-RELEASE (requestor): waits for outstanding sends, then releases; resolves when the peer confirms. */
   async release(): Promise<void> {
     await this.sendQueue.catch(() => undefined);
+    await this.ending();
     if (this.ul.state !== 'Sta6') return;
     await new Promise<void>((resolve, reject) => {
       this.releasing = { resolve, reject };
@@ -281,11 +294,32 @@ export class Association {
     });
   }
 
+  /**
+   * Calls `f` once the association is ending: at the peer's A-RELEASE request (before it is answered), at our
+   * release() (before the request is sent), or when it is aborted or closed — whichever comes first. For
+   * resources kept ready for the association's messages (StorageScp's temporary files).
+   */
+  whenEnding(f: () => void | Promise<void>): void {
+    if (this.endListeners === undefined) void f();
+    else this.endListeners.push(f);
+  }
+
+  private endListeners: (() => void | Promise<void>)[] | undefined = [];
+
+  /** Runs the ending listeners (once); resolves when the promises they returned have settled. */
+  private ending(): Promise<unknown> {
+    const fs = this.endListeners;
+    this.endListeners = undefined;
+    return Promise.allSettled((fs ?? []).map((f) => f()));
+  }
+
   private releaseIndication(): void {
+    const ended = this.ending();
     // Answer once the requests being handled have sent their responses (P-DATA is still allowed in Sta8,
     // PS3.8 Table 9-10 AR-7), and every queued message has left.
     const pending = [...this.handling];
     void Promise.allSettled(pending)
+      .then(() => ended)
       .then(() => this.sendQueue)
       .then(() => {
         if (this.ul.state === 'Sta8' || this.ul.state === 'Sta9' || this.ul.state === 'Sta12') this.ul.releaseResponse();
@@ -314,6 +348,7 @@ export class Association {
   }
 
   private closedIndication(): void {
+    void this.ending();
     const info = this.abortInfo;
     const err = new DicomError('ASSOCIATION_ABORTED', info ? info.message : 'the association was closed');
     this.established?.reject(err);
@@ -360,7 +395,7 @@ export class Association {
       if (m.context.id !== context.id) throw new DicomError('DIMSE_ERROR', 'command fragments on two presentation contexts');
       m.commandSize += pdv.data.length;
       if (m.commandSize > MAX_COMMAND_SET) throw new DicomError('DIMSE_ERROR', `command set longer than ${MAX_COMMAND_SET} bytes`);
-      m.commandParts.push(pdv.data.slice());
+      m.commandParts.push(copyBytes(pdv.data));
       if (!pdv.last) return;
       const bytes = m.commandParts.length === 1 ? m.commandParts[0]! : concat(m.commandParts, m.commandSize);
       m.command = decodeCommand(bytes);
@@ -385,7 +420,7 @@ export class Association {
           this.socket.resume();
         });
       }
-    } else m.memory!.write(pdv.data.slice());
+    } else m.memory!.write(copyBytes(pdv.data));
     if (!pdv.last) return;
     this.incoming = undefined;
     if (m.sink) this.dispatch({ context, command: m.command, sink: m.sink });
@@ -450,34 +485,84 @@ export class Association {
 
   /**
    * Sends one DIMSE message: the command, then the data set (bytes, chunks, or an async stream of chunks),
-   * fragmented into P-DATA-TF PDUs within the peer's maximum length. Messages are sent one after another.
+   * fragmented into P-DATA-TF PDUs within the peer's maximum length. Messages are sent one after another; when
+   * none is being sent, this one starts at once (its bytes are on the socket when send() returns, for a data set
+   * given as bytes). `written` is called once the socket no longer needs the data set's bytes (written out, or
+   * the association ended), so that a caller may reuse their buffer.
    */
-  send(contextId: number, command: Command, data?: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<void> {
-    const next = this.sendQueue.then(() => this.sendNow(contextId, command, data));
-    this.sendQueue = next.catch(() => undefined);
+  send(contextId: number, command: Command, data?: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>, written?: () => void): Promise<void> {
+    const run = (): Promise<void> => this.sendNow(contextId, command, data, written);
+    const next = this.sending === 0 ? run() : this.sendQueue.then(run);
+    this.sending++;
+    const done = (): void => {
+      this.sending--;
+    };
+    this.sendQueue = next.then(done, done);
     return next;
   }
 
-  private async sendNow(contextId: number, command: Command, data?: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<void> {
-    if (!this.isEstablished && this.ul.state !== 'Sta8') throw new DicomError('ASSOCIATION_ABORTED', this.abortInfo?.message ?? 'the association is not established');
-    const max = this.peerMaxPduLength > 0 ? Math.min(this.peerMaxPduLength, 4 * 1024 * 1024) : 1024 * 1024;
-    const room = max - 6; // PDV item length (4) + presentation context ID (1) + message control header (1)
-    if (room < 1) throw new DicomError('PDU_INVALID', `the peer's maximum PDU length ${this.peerMaxPduLength} leaves no room for data`);
-    this.log('debug', `sending ${commandName(command)}`, { messageId: command.MessageID ?? command.MessageIDBeingRespondedTo });
-    // Corked: the PDUs of a message leave in few writev calls (flushed every FLUSH_BYTES and at the end).
-    this.socket.cork();
-    this.corkedBytes = 0;
+  /** Messages queued or being sent. */
+  private sending = 0;
+
+  private async sendNow(contextId: number, command: Command, data: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array> | undefined, written?: () => void): Promise<void> {
+    const hand: Handover = { written, handed: false };
     try {
-      await this.fragments(contextId, true, [encodeCommand(command)], room);
-      if (data !== undefined) await this.fragments(contextId, false, data instanceof Uint8Array ? [data] : data, room);
+      if (!this.isEstablished && this.ul.state !== 'Sta8') throw new DicomError('ASSOCIATION_ABORTED', this.abortInfo?.message ?? 'the association is not established');
+      const max = this.peerMaxPduLength > 0 ? Math.min(this.peerMaxPduLength, 4 * 1024 * 1024) : 1024 * 1024;
+      const room = max - 6; // PDV item length (4) + presentation context ID (1) + message control header (1)
+      if (room < 1) throw new DicomError('PDU_INVALID', `the peer's maximum PDU length ${this.peerMaxPduLength} leaves no room for data`);
+      this.log('debug', `sending ${commandName(command)}`, { messageId: command.MessageID ?? command.MessageIDBeingRespondedTo });
+      const commandSet = encodeCommand(command);
+      // Corked: the PDUs of a message leave in one writev (more only when the socket's buffer fills up).
+      this.socket.cork();
+      try {
+        if (commandSet.length <= room && (data === undefined || data instanceof Uint8Array)) await this.sendWhole(contextId, commandSet, data, room, hand);
+        else {
+          this.corkedBytes = 0;
+          await this.fragments(contextId, true, [commandSet], room);
+          if (data !== undefined) await this.fragments(contextId, false, data instanceof Uint8Array ? [data] : data, room, hand);
+        }
+      } finally {
+        this.socket.uncork();
+      }
     } finally {
-      this.socket.uncork();
+      // Not handed to a write (no data, an error, the association gone): the socket never needed the bytes.
+      if (hand.written && !hand.handed) hand.written();
     }
+  }
+
+  /**
+   * The common case: a command set that fits one PDU and a data set given as bytes. The command goes out as
+   * one buffer (PDU header included), each data PDU as its 12-byte header and a view of the data: no copy.
+   */
+  private async sendWhole(contextId: number, commandSet: Uint8Array, data: Uint8Array | undefined, room: number, hand: Handover): Promise<void> {
+    const first = new Uint8Array(12 + commandSet.length);
+    first.set(pdataHeader(contextId, true, true, commandSet.length));
+    first.set(commandSet, 12);
+    let space = this.ul.pdataRequest([first], data === undefined ? handOver(hand) : undefined);
+    if (data === undefined) return;
+    let o = 0;
+    do {
+      if (!space) {
+        this.socket.uncork();
+        await this.ul.drained();
+        this.socket.cork();
+      }
+      this.checkSending();
+      const n = Math.min(room, data.length - o);
+      const last = o + n === data.length;
+      space = this.ul.pdataRequest([pdataHeader(contextId, false, last, n), data.subarray(o, o + n)], last ? handOver(hand) : undefined);
+      o += n;
+    } while (o < data.length);
+  }
+
+  private checkSending(): void {
+    if (this.ul.state !== 'Sta6' && this.ul.state !== 'Sta8') throw new DicomError('ASSOCIATION_ABORTED', this.abortInfo?.message ?? 'the association ended while sending');
   }
 
   private corkedBytes = 0;
 
-  private async fragments(contextId: number, isCommand: boolean, source: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, room: number): Promise<void> {
+  private async fragments(contextId: number, isCommand: boolean, source: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, room: number, hand?: Handover): Promise<void> {
     let held: Uint8Array[] = [];
     let heldSize = 0;
     const emit = async (size: number, last: boolean): Promise<void> => {
@@ -497,8 +582,8 @@ export class Association {
         }
       }
       heldSize -= size;
-      if (this.ul.state !== 'Sta6' && this.ul.state !== 'Sta8') throw new DicomError('ASSOCIATION_ABORTED', this.abortInfo?.message ?? 'the association ended while sending');
-      const room = this.ul.pdataRequest(out);
+      this.checkSending();
+      const room = this.ul.pdataRequest(out, last && hand ? handOver(hand) : undefined);
       this.corkedBytes += size + 12;
       if (this.corkedBytes >= FLUSH_BYTES || !room) {
         this.socket.uncork();
@@ -533,7 +618,7 @@ export class Association {
       opts.signal.addEventListener('abort', onAbort, { once: true });
     }
     try {
-      await this.send(contextId, command, data);
+      await this.send(contextId, command, data, opts.written);
       const o = this.outstanding.get(id);
       if (o) this.armTimer(id, o);
       return await result;
@@ -572,6 +657,17 @@ export class Association {
     if (rq.CommandField === CommandField.CFindRq || rq.CommandField === CommandField.CMoveRq || rq.CommandField === CommandField.CGetRq) delete cmd.AffectedSOPInstanceUID;
     return this.send(to.context.id, cmd, data);
   }
+}
+
+/** The `written` callback of a message being sent, and whether a socket write has taken it over. */
+interface Handover {
+  written: (() => void) | undefined;
+  handed: boolean;
+}
+
+function handOver(h: Handover): (() => void) | undefined {
+  h.handed = true;
+  return h.written;
 }
 
 function concat(parts: Uint8Array[], size: number): Uint8Array {

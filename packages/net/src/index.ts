@@ -16,6 +16,7 @@ export * from './association.js';
 export * from './services/registry.js';
 export * from './services/verification.js';
 export * from './services/file-sink.js';
+export * from './services/temp-files.js';
 export * from './services/storage-scp.js';
 export * from './services/storage-scu.js';
 export * from './ae.js';

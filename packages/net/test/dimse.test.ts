@@ -6,7 +6,6 @@ import {
   CommandField,
   commandName,
   decodeCommand,
-  decodePdu,
   describeStatus,
   encodeCommand,
   encodePdu,

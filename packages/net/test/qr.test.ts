@@ -131,8 +131,9 @@ test('C-MOVE to a configured destination, A801 to another; C-GET on the same ass
   g.handler = new ServiceRegistry([new StorageScp({ directory: getDir })]);
   const got = await get(g, 'STUDY', identifierFrom([`StudyInstanceUID=${one.study}`], 'STUDY'));
   assert.deepEqual([got.status, got.completed, got.failed], [0, expected.length, 0]);
-  assert.deepEqual(readdirSync(getDir).sort(), expected);
   await g.release();
+  // After the release: the temporary files kept ready for more C-STOREs are gone too.
+  assert.deepEqual(readdirSync(getDir).sort(), expected);
 });
 
 test('C-CANCEL: a cancelled C-FIND ends with status Cancel (0xFE00)', async () => {

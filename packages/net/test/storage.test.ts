@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseDicom } from '@dicomkit/core';
-import { Association, CommandField, DicomServer, safeFileName, ServiceRegistry, StorageScp, verificationScp } from '../src/index.js';
+import { buildFileMeta, concatChunks, Dataset, ExplicitVRLittleEndian, parseDicom, transferSyntaxOrDefault, writeDatasetChunks } from '@dicomkit/core';
+import { Association, CommandField, decodeCommand, DicomServer, encodeCommand, encodePdu, part10Header, safeFileName, ServiceRegistry, StorageScp, verificationScp } from '../src/index.js';
 import { RawPeer, rq } from './raw-peer.js';
 
 const CT = '1.2.840.10008.5.1.4.1.1.2';
@@ -20,6 +20,32 @@ test('safeFileName: only well-formed UIDs become file names', () => {
     assert.match(n, /^invalid-uid-[0-9a-f]{32}$/, JSON.stringify(evil));
   }
   assert.notEqual(safeFileName('../a'), safeFileName('../b'));
+});
+
+test('part10Header: byte for byte the File Meta that buildFileMeta writes, odd and even lengths, with and without source AE', () => {
+  const viaDataset = (cls: string, inst: string, ts: string, ae?: string): Uint8Array => {
+    const old = new Dataset();
+    old.set(0x00020002, 'UI', cls);
+    old.set(0x00020003, 'UI', inst);
+    if (ae) old.set(0x00020016, 'AE', ae);
+    const meta = buildFileMeta(new Dataset(), transferSyntaxOrDefault(ts), old);
+    const head = new Uint8Array(132);
+    head.set([0x44, 0x49, 0x43, 0x4d], 128);
+    return concatChunks([head, ...writeDatasetChunks(meta, ExplicitVRLittleEndian)]);
+  };
+  const cases: [string, string, string, string | undefined][] = [
+    [CT, '1.2.3.4', '1.2.840.10008.1.2.1', 'STORESCU'],
+    [CT, '1.2.3.45', '1.2.840.10008.1.2', 'ODD'],
+    ['1.2.840.10008.5.1.4.1.1.4', '1.2.826.0.1.3680043.8.498.12345678901234567890', '1.2.840.10008.1.2.4.80', undefined],
+    [CT, '', '1.2.840.10008.1.2.1', 'A'],
+  ];
+  for (const [cls, inst, ts, ae] of cases) {
+    const ours = part10Header(cls, inst, ts, ae);
+    assert.deepEqual(Buffer.from(ours), Buffer.from(viaDataset(cls, inst, ts, ae)), `${inst} ${ts} ${ae}`);
+    const parsed = parseDicom(ours);
+    assert.equal(parsed.meta?.string(0x00020003) ?? '', inst);
+    assert.equal(parsed.transferSyntax.uid, ts);
+  }
 });
 
 async function withServer(opts: { decide?: (o: { sopInstanceUid: string }) => number; maxAssociations?: number; idleTimeoutMs?: number }, f: (port: number, dir: string) => Promise<void>): Promise<void> {
@@ -66,6 +92,65 @@ test('a C-STORE whose SOP Instance UID is a path is stored under a hashed name i
     assert.equal(f.meta.string('MediaStorageSOPInstanceUID'), '../../../tmp/evil');
     assert.equal(f.meta.string('TransferSyntaxUID'), '1.2.840.10008.1.2.1');
     assert.equal(f.dataset.string('SOPClassUID'), CT);
+  });
+});
+
+test('PDUs, command sets and data sets split across socket reads survive the reused receive buffer', async () => {
+  await withServer({}, async (port, dir) => {
+    const peer = await RawPeer.connect(port);
+    const pause = (): Promise<void> => new Promise((r) => setTimeout(r, 30));
+    // Each piece is written after a pause, so the SCP reads it on its own into the same receive buffer.
+    const inPieces = async (bytes: Uint8Array, cuts: number[]): Promise<void> => {
+      let at = 0;
+      for (const c of [...cuts, bytes.length]) {
+        peer.send(bytes.subarray(at, c));
+        at = c;
+        await pause();
+      }
+    };
+    const associate = encodePdu(rq({ presentationContexts: [{ id: 1, abstractSyntax: CT, transferSyntaxes: ['1.2.840.10008.1.2.1'] }] }));
+    await inPieces(associate, [3, 40, associate.length - 5]);
+    assert.equal(((await peer.next()) as { type: string }).type, 'A-ASSOCIATE-AC');
+    for (const uid of ['1.2.3.4.5', '1.2.3.4.66']) {
+      const command = encodeCommand({ CommandField: CommandField.CStoreRq, MessageID: 7, AffectedSOPClassUID: CT, AffectedSOPInstanceUID: uid, Priority: 0, CommandDataSetType: 0 });
+      const data = dataset(uid);
+      const pdus = encodePdu({ type: 'P-DATA-TF', pdvs: [{ presentationContextId: 1, command: true, last: true, data: command }] });
+      const pdus2 = encodePdu({ type: 'P-DATA-TF', pdvs: [{ presentationContextId: 1, command: false, last: true, data }] });
+      // Cut inside the PDU header, the PDV header, the command set, and the data set.
+      await inPieces(pdus, [4, 9, 30, pdus.length - 7]);
+      await inPieces(pdus2, [2, 20, pdus2.length - 3]);
+      const rsp = await peer.next();
+      assert.equal(rsp === 'closed' ? rsp : rsp.type, 'P-DATA-TF');
+      const got = rsp !== 'closed' && rsp.type === 'P-DATA-TF' ? rsp.pdvs[0]! : undefined;
+      assert.ok(got?.command);
+      assert.equal(decodeCommand(got.data).Status, 0, `C-STORE of ${uid}`);
+    }
+    peer.send({ type: 'A-RELEASE-RQ' });
+    assert.equal(((await peer.next()) as { type: string }).type, 'A-RELEASE-RP');
+    peer.end();
+    const files = readdirSync(dir).sort();
+    assert.deepEqual(files, ['1.2.3.4.5.dcm', '1.2.3.4.66.dcm']);
+    const f = parseDicom(readFileSync(join(dir, '1.2.3.4.66.dcm')));
+    assert.equal(f.dataset.string(0x00080018), '1.2.3.4.66');
+  });
+});
+
+test('temporary files kept ready for the next C-STORE are removed when the association is aborted', async () => {
+  await withServer({}, async (port, dir) => {
+    const a = await Association.connect({ host: '127.0.0.1', port, callingAeTitle: 'SCU', calledAeTitle: 'SCP', contexts: [{ abstractSyntax: CT, transferSyntaxes: ['1.2.840.10008.1.2.1'] }] });
+    const rsp = await a.requestResponse(1, { CommandField: CommandField.CStoreRq, AffectedSOPClassUID: CT, AffectedSOPInstanceUID: '1.2.3.9', Priority: 0, CommandDataSetType: 0 }, dataset('1.2.3.9'));
+    assert.equal(rsp.command.Status, 0);
+    const spares = (): string[] => readdirSync(dir).filter((n) => n.startsWith('.dicomkit-') && n.endsWith('.part'));
+    for (let i = 0; i < 50 && spares().length < 4; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(spares().length, 4, 'four temporary files created ahead');
+    a.abort();
+    await a.closed;
+    let names = readdirSync(dir);
+    for (let i = 0; i < 50 && names.length > 1; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      names = readdirSync(dir);
+    }
+    assert.deepEqual(names, ['1.2.3.9.dcm']);
   });
 });
 

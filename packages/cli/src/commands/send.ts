@@ -8,7 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { isDicomError } from '@dicomkit/core';
-import { Association, contextsFor, fileContexts, describeStatus, readPart10Info, statusCategory, storeFile, type Part10Info } from '@dicomkit/net';
+import { Association, contextsFor, fileContexts, describeStatus, readPart10Info, statusCategory, storeFiles, type Part10Info } from '@dicomkit/net';
 import { checkAeTitle, cliLogger, parsePeer, tlsClientOptions, withTls, type TlsCliOptions } from '../net/address.js';
 import { UsageError } from '../errors.js';
 
@@ -106,48 +106,34 @@ export function registerSend(program: Command): void {
         log: cliLogger(!!o.verbose),
         artimMs: 5000,
       });
-      const inFlight = new Set<Promise<void>>();
-      let ended = false;
-      for (let i = 0; i < b.length && !ended; i++) {
-        const { path, info } = b[i]!;
-        const op = storeFile(a, path, info)
-          .then(
-            (r) => {
-              const cat = statusCategory(r.status);
-              const line = `${path}: ${describeStatus(r.status)}${r.errorComment ? ` (${r.errorComment})` : ''}`;
-              if (cat === 'success') sent++;
-              else if (cat === 'warning') {
-                sent++;
-                warnings++;
-                problems.push(line);
-              } else {
-                failed++;
-                problems.push(line);
-              }
-              if (o.verbose) process.stderr.write(`${path}: ${describeStatus(r.status)} in ${r.transferSyntaxUid}\n`);
-            },
-            (e: unknown) => {
+      let notSent = 0;
+      await storeFiles(a, b, {
+        window: Number(o.window),
+        onOutcome: ({ path, result: r, error: e, notSent: skipped }) => {
+          if (r) {
+            const cat = statusCategory(r.status);
+            const line = `${path}: ${describeStatus(r.status)}${r.errorComment ? ` (${r.errorComment})` : ''}`;
+            if (cat === 'success') sent++;
+            else if (cat === 'warning') {
+              sent++;
+              warnings++;
+              problems.push(line);
+            } else {
               failed++;
-              problems.push(`${path}: ${isDicomError(e) ? e.describe() : (e as Error).message}`);
-              if (!a.isEstablished) ended = true;
-            },
-          )
-          .finally(() => {
-            inFlight.delete(op);
-            bar?.update(sent + failed, { rate: ((sent + failed) / Math.max(0.001, (Date.now() - start) / 1000)).toFixed(1) });
-          });
-        inFlight.add(op);
-        if (inFlight.size >= a.window) await Promise.race(inFlight);
-        if (ended) {
-          await Promise.all(inFlight);
-          const left = b.length - i - 1;
-          if (left > 0) {
-            failed += left;
-            problems.push(`${left} file(s) not sent: the association ended`);
+              problems.push(line);
+            }
+            if (o.verbose) process.stderr.write(`${path}: ${describeStatus(r.status)} in ${r.transferSyntaxUid}\n`);
+          } else if (skipped) {
+            failed++;
+            notSent++;
+          } else {
+            failed++;
+            problems.push(`${path}: ${isDicomError(e) ? e.describe() : (e as Error).message}`);
           }
-        }
-      }
-      await Promise.all(inFlight);
+          bar?.update(sent + failed, { rate: ((sent + failed) / Math.max(0.001, (Date.now() - start) / 1000)).toFixed(1) });
+        },
+      });
+      if (notSent > 0) problems.push(`${notSent} file(s) not sent: the association ended`);
       if (a.isEstablished) await a.release();
     };
 

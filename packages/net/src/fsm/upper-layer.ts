@@ -66,7 +66,7 @@ type Payload =
   | { pdu: Pdu }
   | { rq: AAssociateRq }
   | { response: AAssociateAc | AAssociateRj }
-  | { chunks: Uint8Array[] }
+  | { chunks: Uint8Array[]; written?: () => void }
   | { pdataStart: true }
   | { abortReason: number; message: string }
   | undefined;
@@ -88,7 +88,7 @@ export class UpperLayer {
     readonly options: UpperLayerOptions,
   ) {
     this.stream = new PduStream({ maxPDataLength: options.maxPDataLength });
-    socket.on('data', (chunk: Uint8Array) => this.onData(chunk));
+    socket.on('data', (chunk: Uint8Array) => this.receive(chunk));
     socket.on('error', (e) => this.log('debug', 'transport error', { error: (e as Error).message }));
     socket.on('close', () => this.onTransportClosed());
   }
@@ -115,10 +115,11 @@ export class UpperLayer {
   }
   /**
    * P-DATA request (Evt9): the chunks form one whole P-DATA-TF PDU (header first). Returns false when the
-   * transport's buffer is full: wait for {@link drained} before sending more.
+   * transport's buffer is full: wait for {@link drained} before sending more. `written` is called once the
+   * socket is done with the chunks (written out, failed, or never written because the transport is gone).
    */
-  pdataRequest(chunks: Uint8Array[]): boolean {
-    this.fire('Evt9', { chunks });
+  pdataRequest(chunks: Uint8Array[], written?: () => void): boolean {
+    this.fire('Evt9', written ? { chunks, written } : { chunks });
     return this.socket.writableLength < SEND_HIGH_WATER;
   }
   /** Resolves when the transport can take more data (or is gone). */
@@ -151,7 +152,11 @@ export class UpperLayer {
 
   // ---- transport ----------------------------------------------------------------------------------------------
 
-  private onData(chunk: Uint8Array): void {
+  /**
+   * Bytes from the transport: the socket's 'data' events, or a reused receive buffer's callback (then `chunk`
+   * is valid only during the call; nothing here keeps a view of it).
+   */
+  receive(chunk: Uint8Array): void {
     if (this.broken) return;
     const transferring = (): boolean => this.state === 'Sta6' || this.state === 'Sta7';
     try {
@@ -310,16 +315,20 @@ export class UpperLayer {
         return;
       case 'DT-1':
       case 'AR-7':
+      {
+        const { chunks, written } = payload as { chunks: Uint8Array[]; written?: () => void };
         if (!this.socket.destroyed && this.socket.writable) {
-          const chunks = (payload as { chunks: Uint8Array[] }).chunks;
-          if (chunks.length === 1) this.socket.write(chunks[0]!);
+          // The last write's callback: writes complete in order, so the whole PDU is then out.
+          const done = written ? (): void => written() : undefined;
+          if (chunks.length === 1) this.socket.write(chunks[0]!, done);
           else {
             this.socket.cork();
-            for (const c of chunks) this.socket.write(c);
+            for (let i = 0; i < chunks.length; i++) this.socket.write(chunks[i]!, i === chunks.length - 1 ? done : undefined);
             this.socket.uncork();
           }
-        }
+        } else written?.();
         return;
+      }
       case 'DT-2':
       case 'AR-6':
         // Streamed: the PDVs follow piece by piece (onData); a whole decoded PDU is handed over at once.

@@ -2,12 +2,14 @@
  * Streaming PDU parsing for the receive path: like {@link PduFramer}, but a P-DATA-TF PDU is not assembled —
  * its PDV item headers are parsed as they arrive and each PDV's data is handed on as views into the TCP chunks,
  * piece by piece. No allocation or copy per PDU, whatever the negotiated maximum length; only a PDU or PDV
- * header that straddles two chunks is copied (6 bytes). Other PDUs are delivered whole, as the framer does.
+ * header that straddles two chunks is copied (6 bytes). Other PDUs are copied and delivered whole, as the framer
+ * does. Nothing keeps a view of a chunk after feed() returns: the chunk may be a reused receive buffer.
  * Every length is checked before it is used (PS3.8 §9.3.1, §9.3.5.1; ROBUSTNESS.md #13).
  */
 import { DicomError } from '@dicomkit/core';
 import { PduType, type Pdv } from './types.js';
 import type { FramerLimits, RawPdu } from './framer.js';
+import { copyBytes } from '../transport/receive-buffers.js';
 
 /** A piece of one PDV's data; `last` is set only on the final piece of a PDV whose header says "last fragment". */
 export interface PdvPiece extends Pdv {
@@ -91,7 +93,8 @@ export class PduStream {
         }
         case 'whole': {
           const k = Math.min(this.need, n - o);
-          this.parts.push(chunk.subarray(o, o + k));
+          // Copied: the chunk may be a reused receive buffer, and these PDUs are small (≤ 1 MiB, rare).
+          this.parts.push(copyBytes(chunk.subarray(o, o + k)));
           this.need -= k;
           o += k;
           if (this.need === 0 && !this.deliverWhole(h)) return this.stop();
