@@ -30,6 +30,12 @@ export function trimValue(vr: VR, s: string): string {
   return start === 0 && end === s.length ? s : s.slice(start, end);
 }
 
+/**
+ * Single character sets whose bytes map one to one onto the first 256 code points (ISO 8859-1 is Latin-1, and the
+ * default repertoire is its ASCII half): their values take the byte-level fast path.
+ */
+const LATIN1_IDENTITY = new Set(['', 'ISO_IR 6', 'ISO_IR 100']);
+
 /** Latin-1 text of bytes [start, end): a plain loop for short values (most DICOM strings), chunks for long. */
 export function latin1Range(b: Uint8Array, start: number, end: number): string {
   const n = end - start;
@@ -47,7 +53,7 @@ export function decodeStrings(vr: VR, raw: Uint8Array, charsets: readonly string
   const len = raw.length;
   if (len === 0) return [];
   const info = VR_INFO[vr];
-  if (!info.charsetGoverned || charsets.length === 0) {
+  if (!info.charsetGoverned || charsets.length === 0 || (charsets.length === 1 && LATIN1_IDENTITY.has(charsets[0]!))) {
     // Fast path: the default repertoire. Find the delimiters and the padding in the bytes themselves.
     if (info.kind === 'text') {
       let end = len;
