@@ -17,14 +17,25 @@ if (process.argv.includes('--child')) {
   const f = node.readDicomFileSync(out);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const px = f.dataset.get('PixelData');
-  console.log(JSON.stringify({ ms, rssMB: process.memoryUsage().rss / 2 ** 20, rssGrowthMB: (process.memoryUsage().rss - before) / 2 ** 20, pixelBulk: px?.bulk?.length, elements: f.dataset.size }));
+  console.log(
+    JSON.stringify({
+      ms,
+      rssMB: process.memoryUsage().rss / 2 ** 20,
+      rssGrowthMB: (process.memoryUsage().rss - before) / 2 ** 20,
+      pixelBulk: px?.bulk?.length,
+      elements: f.dataset.size,
+    }),
+  );
   process.exit(0);
 }
 
 const mrPath = readFileSync(join(data, 'lists/mr.list'), 'utf8').split('\n')[0];
 const mr = core.parseDicom(readFileSync(mrPath), { stopBeforePixelData: true });
 mr.dataset.set('NumberOfFrames', 'IS', 8192);
-const head = core.writeDicom({ meta: mr.meta, dataset: mr.dataset }, { transferSyntax: 'ExplicitVRLittleEndian' });
+const head = core.writeDicom(
+  { meta: mr.meta, dataset: mr.dataset },
+  { transferSyntax: 'ExplicitVRLittleEndian' },
+);
 const pixelBytes = 8192 * 256 * 256 * 2;
 const hdr = new Uint8Array(12);
 const dv = new DataView(hdr.buffer);
@@ -47,4 +58,6 @@ for (let r = 0; r < 7; r++) {
 }
 runs.sort((a, b) => a.ms - b.ms);
 const med = runs[3];
-console.log(`1 GiB multi-frame (${(head.length / 1024).toFixed(0)} KiB header, ${med.elements} top-level elements): header read median ${med.ms.toFixed(2)} ms, process RSS ${med.rssMB.toFixed(1)} MB (growth during read ${med.rssGrowthMB.toFixed(1)} MB), Pixel Data left in file: ${med.pixelBulk} bytes`);
+console.log(
+  `1 GiB multi-frame (${(head.length / 1024).toFixed(0)} KiB header, ${med.elements} top-level elements): header read median ${med.ms.toFixed(2)} ms, process RSS ${med.rssMB.toFixed(1)} MB (growth during read ${med.rssGrowthMB.toFixed(1)} MB), Pixel Data left in file: ${med.pixelBulk} bytes`,
+);

@@ -27,12 +27,24 @@ if (!process.env.DICOMKIT_NETNS) {
     console.error(`no ${root}/ct: run /usr/bin/python3 ../shared/bench/gen-data.py --root ${root}`);
     process.exit(1);
   }
-  const r = spawnSync('unshare', ['--net', 'sh', '-c', `ip link set lo up && exec "${process.execPath}" "${self}" ${args.map((a) => `'${a}'`).join(' ')}`], { stdio: 'inherit', env: { ...process.env, DICOMKIT_NETNS: '1' } });
+  const r = spawnSync(
+    'unshare',
+    [
+      '--net',
+      'sh',
+      '-c',
+      `ip link set lo up && exec "${process.execPath}" "${self}" ${args.map((a) => `'${a}'`).join(' ')}`,
+    ],
+    { stdio: 'inherit', env: { ...process.env, DICOMKIT_NETNS: '1' } },
+  );
   process.exit(r.status ?? 1);
 }
 
 const ctDir = join(root, 'ct');
-const files = readdirSync(ctDir).filter((f) => !f.startsWith('.')).sort().map((f) => join(ctDir, f));
+const files = readdirSync(ctDir)
+  .filter((f) => !f.startsWith('.'))
+  .sort()
+  .map((f) => join(ctDir, f));
 const env = { ...process.env, TCP_NODELAY: '1' };
 const tmp = mkdtempSync(join(tmpdir(), 'nb-'));
 
@@ -51,7 +63,11 @@ async function waitPort(port) {
 /** Runs a command under GNU time; resolves with its exit code and CPU seconds (user + sys). */
 function timed(cmd, argv, opts = {}) {
   const out = join(tmp, `time-${Math.random().toString(36).slice(2)}`);
-  const c = spawn('/usr/bin/time', ['-f', '%U %S', '-o', out, cmd, ...argv], { env, stdio: 'ignore', ...opts });
+  const c = spawn('/usr/bin/time', ['-f', '%U %S', '-o', out, cmd, ...argv], {
+    env,
+    stdio: 'ignore',
+    ...opts,
+  });
   const done = new Promise((res) =>
     c.on('exit', (code) => {
       const t = readFileSync(out, 'utf8').trim().split('\n').pop().split(' ').map(Number);
@@ -62,7 +78,9 @@ function timed(cmd, argv, opts = {}) {
 }
 
 function serverArgs(kind, port, out, extra) {
-  return kind === 'dcmtk' ? ['storescp', ['-aet', 'SCP', '-od', out, String(port)]] : [process.execPath, [CLI, 'receive', '--listen', String(port), '--aet', 'SCP', '--out', out, ...extra]];
+  return kind === 'dcmtk'
+    ? ['storescp', ['-aet', 'SCP', '-od', out, String(port)]]
+    : [process.execPath, [CLI, 'receive', '--listen', String(port), '--aet', 'SCP', '--out', out, ...extra]];
 }
 const DIMSE = resolve(self, '../dcmjs-dimse-send.cjs');
 function clientArgs(kind, port, list, extra) {
@@ -84,28 +102,65 @@ async function once(s) {
   await waitPort(p);
   const parts = Array.from({ length: s.parallel }, (_, k) => files.filter((_, j) => j % s.parallel === k));
   const t0 = performance.now();
-  const clients = await Promise.all(parts.map((l) => timed(...clientArgs(s.sender, p, l, s.clientExtra ?? [])).done));
+  const clients = await Promise.all(
+    parts.map((l) => timed(...clientArgs(s.sender, p, l, s.clientExtra ?? [])).done),
+  );
   const ms = performance.now() - t0;
   // Stop the server: signal the program under time (its child), so time reports its usage.
   spawnSync('pkill', ['-TERM', '-P', String(srv.child.pid)]);
   const sv = await srv.done;
   const got = readdirSync(out).length;
   rmSync(out, { recursive: true, force: true });
-  if (clients.some((c) => c.code !== 0) || got !== files.length) throw new Error(`${s.label}: ${got}/${files.length} files`);
+  if (clients.some((c) => c.code !== 0) || got !== files.length)
+    throw new Error(`${s.label}: ${got}/${files.length} files`);
   return { ms, cpu: sv.cpu + clients.reduce((n, c) => n + c.cpu, 0) };
 }
 
 const scenarios = [
   { label: 'storescu → storescp (TCP_NODELAY=1)', sender: 'dcmtk', receiver: 'dcmtk', parallel: 1 },
   { label: 'dicomkit send → storescp', sender: 'ours', receiver: 'dcmtk', parallel: 1 },
-  { label: 'storescu → dicomkit receive', sender: 'dcmtk', receiver: 'ours', parallel: 1, serverExtra: ['--no-fsync'] },
-  { label: 'dicomkit → dicomkit', sender: 'ours', receiver: 'ours', parallel: 1, serverExtra: ['--no-fsync'] },
+  {
+    label: 'storescu → dicomkit receive',
+    sender: 'dcmtk',
+    receiver: 'ours',
+    parallel: 1,
+    serverExtra: ['--no-fsync'],
+  },
+  {
+    label: 'dicomkit → dicomkit',
+    sender: 'ours',
+    receiver: 'ours',
+    parallel: 1,
+    serverExtra: ['--no-fsync'],
+  },
   { label: 'dicomkit → dicomkit (receiver fsyncs each file)', sender: 'ours', receiver: 'ours', parallel: 1 },
-  { label: 'dicomkit → dicomkit, --window 1 (no async ops)', sender: 'ours', receiver: 'ours', parallel: 1, serverExtra: ['--no-fsync'], clientExtra: ['--window', '1'] },
+  {
+    label: 'dicomkit → dicomkit, --window 1 (no async ops)',
+    sender: 'ours',
+    receiver: 'ours',
+    parallel: 1,
+    serverExtra: ['--no-fsync'],
+    clientExtra: ['--window', '1'],
+  },
   { label: '4 × storescu → storescp', sender: 'dcmtk', receiver: 'dcmtk', parallel: 4 },
-  { label: '4 × dicomkit → dicomkit', sender: 'ours', receiver: 'ours', parallel: 4, serverExtra: ['--no-fsync'] },
-  { label: 'dicomkit send --associations 4 → dicomkit', sender: 'ours', receiver: 'ours', parallel: 1, serverExtra: ['--no-fsync'], clientExtra: ['--associations', '4'] },
-  ...(existsSync(resolve(self, '../node_modules/dcmjs-dimse')) ? [{ label: 'dcmjs-dimse → storescp', sender: 'dcmjs-dimse', receiver: 'dcmtk', parallel: 1 }] : []),
+  {
+    label: '4 × dicomkit → dicomkit',
+    sender: 'ours',
+    receiver: 'ours',
+    parallel: 4,
+    serverExtra: ['--no-fsync'],
+  },
+  {
+    label: 'dicomkit send --associations 4 → dicomkit',
+    sender: 'ours',
+    receiver: 'ours',
+    parallel: 1,
+    serverExtra: ['--no-fsync'],
+    clientExtra: ['--associations', '4'],
+  },
+  ...(existsSync(resolve(self, '../node_modules/dcmjs-dimse'))
+    ? [{ label: 'dcmjs-dimse → storescp', sender: 'dcmjs-dimse', receiver: 'dcmtk', parallel: 1 }]
+    : []),
 ].filter((s, i) => i === 0 || !only || s.label.includes(only));
 
 /**
@@ -136,20 +191,26 @@ for (let r = 0; r < runs; r++) {
   for (const s of scenarios) {
     const x = await once(s);
     results.get(s.label).push(x);
-    console.error(`run ${r + 1} ${s.label}: ${((files.length / x.ms) * 1000).toFixed(0)} images/s, ${((x.cpu * 1000) / files.length).toFixed(2)} ms CPU/image`);
+    console.error(
+      `run ${r + 1} ${s.label}: ${((files.length / x.ms) * 1000).toFixed(0)} images/s, ${((x.cpu * 1000) / files.length).toFixed(2)} ms CPU/image`,
+    );
   }
 }
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const base = scenarios[0].label;
 const baseIps = (files.length / median(results.get(base).map((x) => x.ms))) * 1000;
 const baseCpu = median(results.get(base).map((x) => x.cpu));
-console.log(`| scenario (${files.length} CT slices, median of ${runs}) | images/s | vs dcmtk→dcmtk | CPU ms/image (both sides) | CPU vs dcmtk→dcmtk |`);
+console.log(
+  `| scenario (${files.length} CT slices, median of ${runs}) | images/s | vs dcmtk→dcmtk | CPU ms/image (both sides) | CPU vs dcmtk→dcmtk |`,
+);
 console.log('|---|---:|---:|---:|---:|');
 for (const label of [...scenarios.map((s) => s.label), ...(results.has(FLOOR) ? [FLOOR] : [])]) {
   const s = { label };
   const xs = results.get(s.label);
   const ips = (files.length / median(xs.map((x) => x.ms))) * 1000;
   const cpu = median(xs.map((x) => x.cpu));
-  console.log(`| ${s.label} | ${ips.toFixed(0)} | ${(ips / baseIps).toFixed(2)}× | ${((cpu * 1000) / files.length).toFixed(2)} | ${(cpu / baseCpu).toFixed(2)}× |`);
+  console.log(
+    `| ${s.label} | ${ips.toFixed(0)} | ${(ips / baseIps).toFixed(2)}× | ${((cpu * 1000) / files.length).toFixed(2)} | ${(cpu / baseCpu).toFixed(2)}× |`,
+  );
 }
 rmSync(tmp, { recursive: true, force: true });

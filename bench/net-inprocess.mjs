@@ -26,12 +26,23 @@ const ctDir = join(root, 'ct');
 // ---- roles: the long-running dicomkit processes -------------------------------------------------------------
 const role = opt('--role', '');
 if (role === 'scp') {
-  const { DicomServer, ServiceRegistry, StorageScp, verificationScp, allStorageSopClasses } = await import(NET);
+  const { DicomServer, ServiceRegistry, StorageScp, verificationScp, allStorageSopClasses } = await import(
+    NET
+  );
   const storage = new Set(allStorageSopClasses());
   const server = new DicomServer({
-    policy: { aeTitles: ['SCP'], preference: 'requestor', transferSyntaxesFor: (a) => (storage.has(a) || a === '1.2.840.10008.1.1' ? ['*'] : undefined) },
-    handler: new ServiceRegistry([verificationScp, new StorageScp({ directory: opt('--out', ''), fsync: false })]),
-    log: (e) => (e.level === 'warn' || e.level === 'error') && process.stderr.write(`dicomkit SCP ${e.level}: ${e.msg}\n`),
+    policy: {
+      aeTitles: ['SCP'],
+      preference: 'requestor',
+      transferSyntaxesFor: (a) => (storage.has(a) || a === '1.2.840.10008.1.1' ? ['*'] : undefined),
+    },
+    handler: new ServiceRegistry([
+      verificationScp,
+      new StorageScp({ directory: opt('--out', ''), fsync: false }),
+    ]),
+    log: (e) =>
+      (e.level === 'warn' || e.level === 'error') &&
+      process.stderr.write(`dicomkit SCP ${e.level}: ${e.msg}\n`),
   });
   await server.listen(Number(opt('--port', '0')));
   process.stdout.write('ready\n');
@@ -39,7 +50,10 @@ if (role === 'scp') {
   process.stdin.on('end', () => process.exit(0));
 } else if (role === 'scu') {
   const { Association, contextsFor, readPart10Info, storeFiles } = await import(NET);
-  const files = readdirSync(ctDir).filter((f) => !f.startsWith('.')).sort().map((f) => join(ctDir, f));
+  const files = readdirSync(ctDir)
+    .filter((f) => !f.startsWith('.'))
+    .sort()
+    .map((f) => join(ctDir, f));
   process.stdout.write('ready\n');
   for await (const line of createInterface({ input: process.stdin })) {
     const { port, window } = JSON.parse(line);
@@ -69,11 +83,23 @@ if (!process.env.DICOMKIT_NETNS) {
     console.error(`no ${ctDir}: run /usr/bin/python3 ../shared/bench/gen-data.py --root ${root}`);
     process.exit(1);
   }
-  const r = spawnSync('unshare', ['--net', 'sh', '-c', `ip link set lo up && exec "${process.execPath}" "${self}" ${args.map((a) => `'${a}'`).join(' ')}`], { stdio: 'inherit', env: { ...process.env, DICOMKIT_NETNS: '1' } });
+  const r = spawnSync(
+    'unshare',
+    [
+      '--net',
+      'sh',
+      '-c',
+      `ip link set lo up && exec "${process.execPath}" "${self}" ${args.map((a) => `'${a}'`).join(' ')}`,
+    ],
+    { stdio: 'inherit', env: { ...process.env, DICOMKIT_NETNS: '1' } },
+  );
   process.exit(r.status ?? 1);
 }
 
-const files = readdirSync(ctDir).filter((f) => !f.startsWith('.')).sort().map((f) => join(ctDir, f));
+const files = readdirSync(ctDir)
+  .filter((f) => !f.startsWith('.'))
+  .sort()
+  .map((f) => join(ctDir, f));
 const env = { ...process.env, TCP_NODELAY: '1' };
 const tmp = mkdtempSync(join(tmpdir(), 'nip-'));
 const TICK = Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim() || 100);
@@ -115,7 +141,17 @@ const oursOut = join(tmp, 'ours');
 mkdirSync(dcmtkOut);
 mkdirSync(oursOut);
 const storescp = spawn('storescp', ['-aet', 'SCP', '-od', dcmtkOut, '13500'], { env, stdio: 'ignore' });
-const scp = lineChild(process.execPath, [self, '--role', 'scp', '--port', '13501', '--out', oursOut, '--root', root]);
+const scp = lineChild(process.execPath, [
+  self,
+  '--role',
+  'scp',
+  '--port',
+  '13501',
+  '--out',
+  oursOut,
+  '--root',
+  root,
+]);
 const scu = lineChild(process.execPath, [self, '--role', 'scu', '--root', root]);
 // Whatever happens (a failed run throws), the long-running children go with the driver.
 process.on('exit', () => {
@@ -125,12 +161,19 @@ await scp.next();
 await scu.next();
 await waitPort(13500);
 
-const servers = { dcmtk: { pid: storescp.pid, port: 13500, out: dcmtkOut }, ours: { pid: scp.child.pid, port: 13501, out: oursOut } };
+const servers = {
+  dcmtk: { pid: storescp.pid, port: 13500, out: dcmtkOut },
+  ours: { pid: scp.child.pid, port: 13501, out: oursOut },
+};
 
 async function storescuRun(port) {
   const timeFile = join(tmp, 'time');
   const t0 = performance.now();
-  const c = spawn('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, 'storescu', '-aec', 'SCP', '127.0.0.1', String(port), ...files], { env, stdio: 'ignore' });
+  const c = spawn(
+    '/usr/bin/time',
+    ['-f', '%U %S', '-o', timeFile, 'storescu', '-aec', 'SCP', '127.0.0.1', String(port), ...files],
+    { env, stdio: 'ignore' },
+  );
   const code = await new Promise((r) => c.on('exit', r));
   const ms = performance.now() - t0;
   if (code !== 0) throw new Error(`storescu exit ${code}`);
@@ -171,7 +214,9 @@ for (let r = 0; r < runs; r++) {
   for (const s of scenarios) {
     const x = await once(s);
     results.get(s.label).push(x);
-    console.error(`run ${r + 1} ${s.label}: ${((files.length / x.ms) * 1000).toFixed(0)} images/s, ${((x.cpu * 1000) / files.length).toFixed(2)} ms CPU/image`);
+    console.error(
+      `run ${r + 1} ${s.label}: ${((files.length / x.ms) * 1000).toFixed(0)} images/s, ${((x.cpu * 1000) / files.length).toFixed(2)} ms CPU/image`,
+    );
   }
 }
 scu.child.stdin.end();
@@ -182,12 +227,16 @@ const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const base = results.get(scenarios[0].label);
 const baseIps = (files.length / median(base.map((x) => x.ms))) * 1000;
 const baseCpu = median(base.map((x) => x.cpu));
-console.log(`| steady state (${files.length} CT slices, median of ${runs}) | images/s | vs storescu→storescp | CPU ms/image (both sides) | CPU vs storescu→storescp |`);
+console.log(
+  `| steady state (${files.length} CT slices, median of ${runs}) | images/s | vs storescu→storescp | CPU ms/image (both sides) | CPU vs storescu→storescp |`,
+);
 console.log('|---|---:|---:|---:|---:|');
 for (const s of scenarios) {
   const xs = results.get(s.label);
   const ips = (files.length / median(xs.map((x) => x.ms))) * 1000;
   const cpu = median(xs.map((x) => x.cpu));
-  console.log(`| ${s.label} | ${ips.toFixed(0)} | ${(ips / baseIps).toFixed(2)}× | ${((cpu * 1000) / files.length).toFixed(2)} | ${(cpu / baseCpu).toFixed(2)}× |`);
+  console.log(
+    `| ${s.label} | ${ips.toFixed(0)} | ${(ips / baseIps).toFixed(2)}× | ${((cpu * 1000) / files.length).toFixed(2)} | ${(cpu / baseCpu).toFixed(2)}× |`,
+  );
 }
 rmSync(tmp, { recursive: true, force: true });

@@ -28,7 +28,15 @@ if (!existsSync(ctList)) {
 const dcmtkBin = join(here, '.build/dcmtk-parse');
 if (!existsSync(dcmtkBin)) {
   execFileSync('mkdir', ['-p', join(here, '.build')]);
-  execFileSync('g++', ['-O2', '-o', dcmtkBin, join(here, 'dcmtk/parse.cc'), '-ldcmdata', '-loflog', '-lofstd']);
+  execFileSync('g++', [
+    '-O2',
+    '-o',
+    dcmtkBin,
+    join(here, 'dcmtk/parse.cc'),
+    '-ldcmdata',
+    '-loflog',
+    '-lofstd',
+  ]);
 }
 
 const median = (xs) => {
@@ -40,16 +48,25 @@ const median = (xs) => {
 const roundsFor = (mode) => (mode === 'header' ? rounds * 10 : rounds);
 
 function runNode(lib, mode, list) {
-  const r = spawnSync(process.execPath, [join(here, 'parse-worker.mjs'), lib, mode, list, String(roundsFor(mode))], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [join(here, 'parse-worker.mjs'), lib, mode, list, String(roundsFor(mode))],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`${lib} ${mode}: ${r.stderr}`);
   const j = JSON.parse(r.stdout.trim().split('\n').pop());
   return { ms: median(j.ms), files: j.files, rss: j.maxRssMB };
 }
 
 function runDcmtk(mode, list) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', dcmtkBin, mode, String(roundsFor(mode)), list], { encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', dcmtkBin, mode, String(roundsFor(mode)), list], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`dcmtk ${mode}: ${r.stderr}`);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const rssKB = Number(r.stderr.trim().split('\n').pop());
   return { ms: median(lines.map((l) => l.ms)), files: lines[0].files, rss: rssKB / 1024 };
 }
@@ -65,12 +82,19 @@ function plainRead(list) {
   return { ms: median(ms), files: files.length };
 }
 
-const ctBytes = readFileSync(ctList, 'utf8').split('\n').filter(Boolean).reduce((n, f) => n + statSync(f).size, 0);
+const ctBytes = readFileSync(ctList, 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .reduce((n, f) => n + statSync(f).size, 0);
 const libs = ['dicomkit', 'dicomkit-buffer', 'dicom-parser', 'dcmjs', 'dcmtk'];
 const results = {};
 for (const lib of libs) {
   results[lib] = {};
-  for (const [mode, list] of [['lazy', ctList], ['decode', ctList], ['header', mrList]]) {
+  for (const [mode, list] of [
+    ['lazy', ctList],
+    ['decode', ctList],
+    ['header', mrList],
+  ]) {
     results[lib][mode] = lib === 'dcmtk' ? runDcmtk(mode, list) : runNode(lib, mode, list);
     process.stderr.write('.');
   }
@@ -90,6 +114,10 @@ for (const lib of libs) {
     `| ${lib} | ${fps(r.lazy).toFixed(0)} | ${((ctBytes / 1e6 / r.lazy.ms) * 1000).toFixed(0)} | ${(fps(r.lazy) / fps(base.lazy)).toFixed(2)} | ${fps(r.decode).toFixed(0)} | ${(fps(r.decode) / fps(base.decode)).toFixed(2)} | ${r.header.ms.toFixed(2)} | ${r.lazy.rss.toFixed(0)} |`,
   );
 }
-rows.push(`| plain readFileSync | ${fps(read).toFixed(0)} | ${((ctBytes / 1e6 / read.ms) * 1000).toFixed(0)} | | | | | |`);
+rows.push(
+  `| plain readFileSync | ${fps(read).toFixed(0)} | ${((ctBytes / 1e6 / read.ms) * 1000).toFixed(0)} | | | | | |`,
+);
 console.log(rows.join('\n'));
-console.log(`\n${new Date().toISOString()}, node ${process.version}, ${rounds} rounds, medians. dicomkit = readDicomFileSync (bulk data left in the file); dicomkit-buffer = readFileSync + parseDicom (whole file in memory, like dicom-parser).`);
+console.log(
+  `\n${new Date().toISOString()}, node ${process.version}, ${rounds} rounds, medians. dicomkit = readDicomFileSync (bulk data left in the file); dicomkit-buffer = readFileSync + parseDicom (whole file in memory, like dicom-parser).`,
+);

@@ -42,7 +42,12 @@ const time = (fn) => {
   for (const b of bufs) fn(b);
   return Number(process.hrtime.bigint() - t) / 1e6;
 };
-const runs = { 'dicomkit lazy': [], 'dicom-parser lazy': [], 'dicomkit decode': [], 'dicom-parser decode': [] };
+const runs = {
+  'dicomkit lazy': [],
+  'dicom-parser lazy': [],
+  'dicomkit decode': [],
+  'dicom-parser decode': [],
+};
 for (let r = 0; r < 11; r++) {
   runs['dicomkit lazy'].push(time((b) => parseDicom(b)));
   runs['dicom-parser lazy'].push(time((b) => dp.parseDicom(b)));
@@ -50,9 +55,13 @@ for (let r = 0; r < 11; r++) {
   runs['dicom-parser decode'].push(time((b) => dpVisit(dp.parseDicom(b))));
 }
 const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-console.log('| in memory, 500 CT files | dicomkit ms | dicom-parser ms | dicomkit ×dicom-parser |\n|---|---|---|---|');
+console.log(
+  '| in memory, 500 CT files | dicomkit ms | dicom-parser ms | dicomkit ×dicom-parser |\n|---|---|---|---|',
+);
 for (const mode of ['lazy', 'decode']) {
   const a = med(runs[`dicomkit ${mode}`]);
   const b = med(runs[`dicom-parser ${mode}`]);
-  console.log(`| ${mode === 'lazy' ? 'parse, values kept as bytes' : 'parse + every value decoded'} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${(b / a).toFixed(2)} |`);
+  console.log(
+    `| ${mode === 'lazy' ? 'parse, values kept as bytes' : 'parse + every value decoded'} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${(b / a).toFixed(2)} |`,
+  );
 }

@@ -61,8 +61,12 @@ if (lib === 'dicomkit' || lib === 'dicomkit-buffer') {
   parseOne = (f) => {
     const b = readFileSync(f);
     const ab = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
-    const d = dcmjs.data.DicomMessage.readFile(ab, { untilTag: mode === 'header' ? '7FE00010' : undefined, ignoreErrors: true });
-    if (mode === 'decode') return Object.keys(dcmjs.data.DicomMetaDictionary.naturalizeDataset(d.dict)).length;
+    const d = dcmjs.data.DicomMessage.readFile(ab, {
+      untilTag: mode === 'header' ? '7FE00010' : undefined,
+      ignoreErrors: true,
+    });
+    if (mode === 'decode')
+      return Object.keys(dcmjs.data.DicomMetaDictionary.naturalizeDataset(d.dict)).length;
     return Object.keys(d.dict).length;
   };
 } else throw new Error(`unknown library ${lib}`);
@@ -75,4 +79,6 @@ for (let r = 0; r < rounds; r++) {
   for (const f of files) sink += parseOne(f);
   ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
 }
-console.log(JSON.stringify({ ms, files: files.length, sink, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+console.log(
+  JSON.stringify({ ms, files: files.length, sink, maxRssMB: process.resourceUsage().maxRSS / 1024 }),
+);

@@ -11,7 +11,13 @@ export function reportAndExit(e: unknown, context?: string): never {
   let msg: string;
   if (isDicomError(e)) msg = e.describe();
   else if (e instanceof UsageError) msg = e.message;
-  else if (e && typeof e === 'object' && 'code' in e && typeof (e as { code: unknown }).code === 'string' && (e as { code: string }).code.startsWith('E')) {
+  else if (
+    e &&
+    typeof e === 'object' &&
+    'code' in e &&
+    typeof (e as { code: unknown }).code === 'string' &&
+    (e as { code: string }).code.startsWith('E')
+  ) {
     msg = (e as unknown as Error).message; // Node system errors: ENOENT, EACCES, ECONNREFUSED…
   } else msg = e instanceof Error ? e.message : String(e);
   process.stderr.write(`dicomkit: ${prefix}${msg}\n`);

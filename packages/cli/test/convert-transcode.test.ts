@@ -9,28 +9,39 @@ import { runCli } from './cli.js';
 import { needCommand, needTestdata, TESTDATA } from '@dicomkit/core/test/shared';
 
 const dir = mkdtempSync(join(tmpdir(), 'dicomkit-transcode-'));
-const pixels = (path: string): Buffer => Buffer.from(parseDicom(readFileSync(path)).dataset.bytes('PixelData')!);
+const pixels = (path: string): Buffer =>
+  Buffer.from(parseDicom(readFileSync(path)).dataset.bytes('PixelData')!);
 
 for (const ts of ['JPEGLSLossless', 'RLELossless', 'JPEG2000Lossless']) {
-  test(`convert -t ${ts} and back: the same pixels, and GDCM decodes our file to them`, { skip: needTestdata() || needCommand('gdcmconv') }, () => {
-    const src = join(TESTDATA, 'pydicom-debian/test_files/MR_small.dcm');
-    const enc = join(dir, `${ts}.dcm`);
-    const back = join(dir, `${ts}-back.dcm`);
-    let r = runCli(['convert', src, enc, '-t', ts]);
-    assert.equal(r.status, 0, r.stderr);
-    assert.equal(parseDicom(readFileSync(enc)).transferSyntax.keyword, ts);
-    r = runCli(['convert', enc, back, '-t', 'ExplicitVRLittleEndian']);
-    assert.equal(r.status, 0, r.stderr);
-    assert.ok(pixels(back).equals(pixels(src)));
-    const gdcm = join(dir, `${ts}-gdcm.dcm`);
-    const g = spawnSync('gdcmconv', ['--raw', enc, gdcm]);
-    assert.equal(g.status, 0, String(g.stderr));
-    assert.ok(pixels(gdcm).equals(pixels(src)), 'GDCM decodes our file to the original pixels');
-  });
+  test(
+    `convert -t ${ts} and back: the same pixels, and GDCM decodes our file to them`,
+    { skip: needTestdata() || needCommand('gdcmconv') },
+    () => {
+      const src = join(TESTDATA, 'pydicom-debian/test_files/MR_small.dcm');
+      const enc = join(dir, `${ts}.dcm`);
+      const back = join(dir, `${ts}-back.dcm`);
+      let r = runCli(['convert', src, enc, '-t', ts]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(parseDicom(readFileSync(enc)).transferSyntax.keyword, ts);
+      r = runCli(['convert', enc, back, '-t', 'ExplicitVRLittleEndian']);
+      assert.equal(r.status, 0, r.stderr);
+      assert.ok(pixels(back).equals(pixels(src)));
+      const gdcm = join(dir, `${ts}-gdcm.dcm`);
+      const g = spawnSync('gdcmconv', ['--raw', enc, gdcm]);
+      assert.equal(g.status, 0, String(g.stderr));
+      assert.ok(pixels(gdcm).equals(pixels(src)), 'GDCM decodes our file to the original pixels');
+    },
+  );
 }
 
 test('convert to a syntax with no encoder: exit 1, one line', { skip: needTestdata() }, () => {
-  const r = runCli(['convert', join(TESTDATA, 'pydicom-debian/test_files/MR_small.dcm'), join(dir, 'x.dcm'), '-t', 'JPEGLossless']);
+  const r = runCli([
+    'convert',
+    join(TESTDATA, 'pydicom-debian/test_files/MR_small.dcm'),
+    join(dir, 'x.dcm'),
+    '-t',
+    'JPEGLossless',
+  ]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /^dicomkit: .*UNSUPPORTED_TRANSFER_SYNTAX/);
   assert.equal(r.stderr.trim().split('\n').length, 1);

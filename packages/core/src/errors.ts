@@ -64,7 +64,15 @@ export function isDicomError(e: unknown, code?: DicomErrorCode): e is DicomError
 
 /** A problem tolerated while reading, recorded on the result instead of thrown. */
 export interface DicomWarning {
-  code: DicomErrorCode | 'ODD_LENGTH' | 'VR_MISMATCH' | 'GROUP_LENGTH' | 'UN_REREAD' | 'TRAILING_BYTES' | 'IMPLICIT_IN_EXPLICIT' | 'PADDING';
+  code:
+    | DicomErrorCode
+    | 'ODD_LENGTH'
+    | 'VR_MISMATCH'
+    | 'GROUP_LENGTH'
+    | 'UN_REREAD'
+    | 'TRAILING_BYTES'
+    | 'IMPLICIT_IN_EXPLICIT'
+    | 'PADDING';
   message: string;
   offset?: number;
   tagPath?: string;

@@ -16,10 +16,28 @@ export * from './dictionary/dictionary.js';
 export * from './dictionary/uids.js';
 export * from './dictionary/private.js';
 export * from './charset/index.js';
-export { parseDicom, parseDataset, detectEncoding, type ReadOptions, type DicomFile } from './part10/reader.js';
+export {
+  parseDicom,
+  parseDataset,
+  detectEncoding,
+  type ReadOptions,
+  type DicomFile,
+} from './part10/reader.js';
 export { readDicomStream } from './part10/stream-reader.js';
 export type { DatasetReadOptions } from './part10/dataset-reader.js';
-export { writeDicom, writeDicomChunks, writeDicomStream, writeDatasetStream, writeDataset, writeDatasetChunks, buildFileMeta, concatChunks, type WriteOptions, type WritableFile, type StreamOptions } from './part10/writer.js';
+export {
+  writeDicom,
+  writeDicomChunks,
+  writeDicomStream,
+  writeDatasetStream,
+  writeDataset,
+  writeDatasetChunks,
+  buildFileMeta,
+  concatChunks,
+  type WriteOptions,
+  type WritableFile,
+  type StreamOptions,
+} from './part10/writer.js';
 export type { DatasetWriteOptions } from './part10/dataset-writer.js';
 export { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } from './part10/version.js';
 export { nodeZlib, type Inflate, type Deflate, type ZlibLike } from './part10/inflate.js';

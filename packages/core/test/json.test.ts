@@ -258,7 +258,6 @@ test(
   },
 );
 
-
 test('fuzz: mutated JSON gives a Dataset or a DicomError, nothing else', () => {
   const base = stringifyDicomJson(toJson(sample()));
   const random = prng(20261126);

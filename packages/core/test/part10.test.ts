@@ -21,7 +21,12 @@ function sample(): Dataset {
   return ds;
 }
 
-for (const ts of ['ImplicitVRLittleEndian', 'ExplicitVRLittleEndian', 'ExplicitVRBigEndian', 'DeflatedExplicitVRLittleEndian']) {
+for (const ts of [
+  'ImplicitVRLittleEndian',
+  'ExplicitVRLittleEndian',
+  'ExplicitVRBigEndian',
+  'DeflatedExplicitVRLittleEndian',
+]) {
   test(`write and read back a dataset in ${ts}`, () => {
     const bytes = writeDicom({ dataset: sample() }, { transferSyntax: ts });
     const f = parseDicom(bytes);

@@ -1,32 +1,48 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  ftruncateSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { concatChunks, Dataset, parseDicom, writeDicom, writeDicomStream } from '../src/index.js';
 import { readDicomFileSync, writeDicomFileSync } from '../src/node/index.js';
 import { dcmtkReadable, needTestdata } from './shared.js';
 
-test('writeDicomStream gives the same bytes as writeDicom on corpus files, read lazily from disk', { skip: needTestdata() }, () => {
-  let compared = 0;
-  for (const row of dcmtkReadable().slice(0, 120)) {
-    const lazy = readDicomFileSync(row.abs, { bulkDataThreshold: 1024 });
-    const eager = parseDicom(readFileSync(row.abs));
-    if (lazy.transferSyntax.deflated) continue;
-    let b: Uint8Array;
-    try {
-      b = writeDicom(eager, { implementation: 'keep' });
-    } catch (e) {
-      // What cannot be written eagerly (e.g. encapsulated data under a native transfer syntax) fails the same way.
-      assert.throws(() => [...writeDicomStream(lazy, { implementation: 'keep' })], { code: (e as { code: string }).code });
-      continue;
+test(
+  'writeDicomStream gives the same bytes as writeDicom on corpus files, read lazily from disk',
+  { skip: needTestdata() },
+  () => {
+    let compared = 0;
+    for (const row of dcmtkReadable().slice(0, 120)) {
+      const lazy = readDicomFileSync(row.abs, { bulkDataThreshold: 1024 });
+      const eager = parseDicom(readFileSync(row.abs));
+      if (lazy.transferSyntax.deflated) continue;
+      let b: Uint8Array;
+      try {
+        b = writeDicom(eager, { implementation: 'keep' });
+      } catch (e) {
+        // What cannot be written eagerly (e.g. encapsulated data under a native transfer syntax) fails the same way.
+        assert.throws(() => [...writeDicomStream(lazy, { implementation: 'keep' })], {
+          code: (e as { code: string }).code,
+        });
+        continue;
+      }
+      const a = concatChunks([...writeDicomStream(lazy, { implementation: 'keep', pieceSize: 4096 })]);
+      assert.deepEqual(Buffer.from(a).equals(Buffer.from(b)), true, row.path);
+      compared++;
     }
-    const a = concatChunks([...writeDicomStream(lazy, { implementation: 'keep', pieceSize: 4096 })]);
-    assert.deepEqual(Buffer.from(a).equals(Buffer.from(b)), true, row.path);
-    compared++;
-  }
-  assert.ok(compared > 100, `compared ${compared}`);
-});
+    assert.ok(compared > 100, `compared ${compared}`);
+  },
+);
 
 test('writing a 256 MiB Pixel Data read lazily keeps memory flat (streaming writer)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dicomkit-stream-'));

@@ -31,8 +31,13 @@ export class DicomServer {
   listen(port: number, host = '127.0.0.1'): Promise<AddressInfo> {
     const onSocket = (socket: Socket): void => this.serve(socket);
     // Plain TCP: accepted paused, so that serve() can give the socket a reused receive buffer first.
-    this.server = this.options.tls ? createTlsServer(this.options.tls, onSocket) : createServer({ noDelay: true, pauseOnConnect: true }, onSocket);
-    if (this.options.tls) this.server.on('tlsClientError', (e) => this.options.log?.({ level: 'warn', msg: `TLS handshake failed: ${e.message}`, layer: 'ae' }));
+    this.server = this.options.tls
+      ? createTlsServer(this.options.tls, onSocket)
+      : createServer({ noDelay: true, pauseOnConnect: true }, onSocket);
+    if (this.options.tls)
+      this.server.on('tlsClientError', (e) =>
+        this.options.log?.({ level: 'warn', msg: `TLS handshake failed: ${e.message}`, layer: 'ae' }),
+      );
     const server = this.server;
     return new Promise((resolve, reject) => {
       server.once('error', reject);
@@ -64,7 +69,14 @@ export class DicomServer {
     a.gate = () => {
       let others = 0;
       for (const x of this.associations) if (x !== a && x.request) others++;
-      return others >= max ? { type: 'A-ASSOCIATE-RJ', result: RjResult.Transient, source: RjSource.ServiceProviderPresentation, reason: RjReason.LocalLimitExceeded } : undefined;
+      return others >= max
+        ? {
+            type: 'A-ASSOCIATE-RJ',
+            result: RjResult.Transient,
+            source: RjSource.ServiceProviderPresentation,
+            reason: RjReason.LocalLimitExceeded,
+          }
+        : undefined;
     };
     this.associations.add(a);
     void a.closed.then(() => this.associations.delete(a));
@@ -76,7 +88,11 @@ export class DicomServer {
     const server = this.server;
     if (!server) return;
     const closed = new Promise<void>((r) => server.close(() => r()));
-    if (graceMs > 0) await Promise.race([Promise.all([...this.associations].map((a) => a.closed)), new Promise((r) => setTimeout(r, graceMs))]);
+    if (graceMs > 0)
+      await Promise.race([
+        Promise.all([...this.associations].map((a) => a.closed)),
+        new Promise((r) => setTimeout(r, graceMs)),
+      ]);
     for (const a of this.associations) a.abort();
     for (const s of this.sockets) s.destroy();
     await closed;

@@ -10,9 +10,34 @@ import type { Duplex } from 'node:stream';
 import { DicomError, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } from '@dicomkit/core';
 import { UpperLayer, type AbortInfo, type Logger, type UpperLayerUser } from './fsm/upper-layer.js';
 import { pdataHeader } from './pdu/encode.js';
-import { DICOM_APPLICATION_CONTEXT, type AAssociateAc, type AAssociateRj, type AAssociateRq, type Pdv, type PresentationContextRq, type RoleSelection, type UserInformation } from './pdu/types.js';
-import { acceptedContexts, describeReject, invokedWindow, negotiateAsAcceptor, type AcceptedContext, type AcceptorPolicy } from './negotiation.js';
-import { CommandField, commandName, decodeCommand, encodeCommand, hasDataset, isResponse, NO_DATASET, type Command } from './dimse/command.js';
+import {
+  DICOM_APPLICATION_CONTEXT,
+  type AAssociateAc,
+  type AAssociateRj,
+  type AAssociateRq,
+  type Pdv,
+  type PresentationContextRq,
+  type RoleSelection,
+  type UserInformation,
+} from './pdu/types.js';
+import {
+  acceptedContexts,
+  describeReject,
+  invokedWindow,
+  negotiateAsAcceptor,
+  type AcceptedContext,
+  type AcceptorPolicy,
+} from './negotiation.js';
+import {
+  CommandField,
+  commandName,
+  decodeCommand,
+  encodeCommand,
+  hasDataset,
+  isResponse,
+  NO_DATASET,
+  type Command,
+} from './dimse/command.js';
 import { MemorySink, type DataSink } from './dimse/sink.js';
 import { copyBytes, returnReceiveBuffer, reusableReads } from './transport/receive-buffers.js';
 import { statusCategory } from './dimse/status.js';
@@ -138,19 +163,33 @@ export class Association {
       abort: (info) => this.abortIndication(info),
       closed: () => this.closedIndication(),
     };
-    this.ul = new UpperLayer(socket, user, { maxPDataLength, artimMs: options.artimMs, log: options.log, connect });
+    this.ul = new UpperLayer(socket, user, {
+      maxPDataLength,
+      artimMs: options.artimMs,
+      log: options.log,
+      connect,
+    });
     this.closed = new Promise((r) => (this.resolveClosed = r));
     if (options.idleTimeoutMs && 'setTimeout' in socket) {
       const s = socket as Socket;
       s.setTimeout(options.idleTimeoutMs, () => {
         this.log('warn', 'idle timeout: aborting');
-        this.abortInfo ??= { by: 'local', source: 0, reason: 0, message: `idle for ${options.idleTimeoutMs} ms` };
+        this.abortInfo ??= {
+          by: 'local',
+          source: 0,
+          reason: 0,
+          message: `idle for ${options.idleTimeoutMs} ms`,
+        };
         this.abort();
       });
     }
   }
 
-  private log(level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}): void {
+  private log(
+    level: 'debug' | 'info' | 'warn' | 'error',
+    msg: string,
+    fields: Record<string, unknown> = {},
+  ): void {
     this.options.log?.({ level, msg, layer: 'association', ...fields });
   }
 
@@ -179,7 +218,12 @@ export class Association {
       new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           socket.destroy();
-          reject(new DicomError('TIMEOUT', `connect to ${o.host}:${o.port} timed out after ${o.connectTimeoutMs ?? 10_000} ms`));
+          reject(
+            new DicomError(
+              'TIMEOUT',
+              `connect to ${o.host}:${o.port} timed out after ${o.connectTimeoutMs ?? 10_000} ms`,
+            ),
+          );
         }, o.connectTimeoutMs ?? 10_000);
         const ok = (): void => {
           clearTimeout(timer);
@@ -200,8 +244,16 @@ export class Association {
       socket.once('close', () => returnReceiveBuffer(onread.buffer));
     }
     const assoc = (link.association = new Association(socket, o, open));
-    const contexts: PresentationContextRq[] = o.contexts.map((c, i) => ({ id: c.id ?? 2 * i + 1, abstractSyntax: c.abstractSyntax, transferSyntaxes: c.transferSyntaxes }));
-    if (contexts.length > 128) throw new DicomError('ASSOCIATION_REJECTED', `${contexts.length} presentation contexts: at most 128 fit in an association (PS3.8 §9.3.2.2)`);
+    const contexts: PresentationContextRq[] = o.contexts.map((c, i) => ({
+      id: c.id ?? 2 * i + 1,
+      abstractSyntax: c.abstractSyntax,
+      transferSyntaxes: c.transferSyntaxes,
+    }));
+    if (contexts.length > 128)
+      throw new DicomError(
+        'ASSOCIATION_REJECTED',
+        `${contexts.length} presentation contexts: at most 128 fit in an association (PS3.8 §9.3.2.2)`,
+      );
     const rq: AAssociateRq = {
       type: 'A-ASSOCIATE-RQ',
       protocolVersion: 1,
@@ -233,7 +285,12 @@ export class Association {
   readonly receiver = (chunk: Uint8Array): void => this.ul.receive(chunk);
 
   /** Serves an association on an accepted transport connection (acceptor side). */
-  static accept(socket: Duplex, policy: AcceptorPolicy, handler: RequestHandler, options: AssociationOptions = {}): Association {
+  static accept(
+    socket: Duplex,
+    policy: AcceptorPolicy,
+    handler: RequestHandler,
+    options: AssociationOptions = {},
+  ): Association {
     if ('setNoDelay' in socket) (socket as Socket).setNoDelay(true);
     const assoc = new Association(socket, options);
     assoc.acceptorPolicy = policy;
@@ -264,7 +321,9 @@ export class Association {
     this.contexts = result.contexts;
     this.accept = result.ac;
     this.peerMaxPduLength = rq.userInformation.maxLength ?? 0;
-    this.log('info', `association from ${rq.callingAeTitle} to ${rq.calledAeTitle} accepted`, { contexts: this.contexts.length });
+    this.log('info', `association from ${rq.callingAeTitle} to ${rq.calledAeTitle} accepted`, {
+      contexts: this.contexts.length,
+    });
     this.ul.associateResponse(result.ac);
   }
 
@@ -322,7 +381,8 @@ export class Association {
       .then(() => ended)
       .then(() => this.sendQueue)
       .then(() => {
-        if (this.ul.state === 'Sta8' || this.ul.state === 'Sta9' || this.ul.state === 'Sta12') this.ul.releaseResponse();
+        if (this.ul.state === 'Sta8' || this.ul.state === 'Sta9' || this.ul.state === 'Sta12')
+          this.ul.releaseResponse();
       });
   }
 
@@ -387,14 +447,24 @@ export class Association {
 
   private onPdv(pdv: Pdv): void {
     const context = this.contexts.find((c) => c.id === pdv.presentationContextId);
-    if (!context) throw new DicomError('DIMSE_ERROR', `PDV on presentation context ${pdv.presentationContextId}, which was not accepted`);
+    if (!context)
+      throw new DicomError(
+        'DIMSE_ERROR',
+        `PDV on presentation context ${pdv.presentationContextId}, which was not accepted`,
+      );
     let m = this.incoming;
     if (pdv.command) {
-      if (m?.command) throw new DicomError('DIMSE_ERROR', 'a command fragment arrived while the previous message awaited its data set');
+      if (m?.command)
+        throw new DicomError(
+          'DIMSE_ERROR',
+          'a command fragment arrived while the previous message awaited its data set',
+        );
       if (!m) m = this.incoming = { context, commandParts: [], commandSize: 0 };
-      if (m.context.id !== context.id) throw new DicomError('DIMSE_ERROR', 'command fragments on two presentation contexts');
+      if (m.context.id !== context.id)
+        throw new DicomError('DIMSE_ERROR', 'command fragments on two presentation contexts');
       m.commandSize += pdv.data.length;
-      if (m.commandSize > MAX_COMMAND_SET) throw new DicomError('DIMSE_ERROR', `command set longer than ${MAX_COMMAND_SET} bytes`);
+      if (m.commandSize > MAX_COMMAND_SET)
+        throw new DicomError('DIMSE_ERROR', `command set longer than ${MAX_COMMAND_SET} bytes`);
       m.commandParts.push(copyBytes(pdv.data));
       if (!pdv.last) return;
       const bytes = m.commandParts.length === 1 ? m.commandParts[0]! : concat(m.commandParts, m.commandSize);
@@ -404,12 +474,17 @@ export class Association {
         this.dispatch({ context, command: m.command });
         return;
       }
-      if (!isResponse(m.command) && this.handler?.sinkFor) m.sink = this.handler.sinkFor(m.command, context, this);
+      if (!isResponse(m.command) && this.handler?.sinkFor)
+        m.sink = this.handler.sinkFor(m.command, context, this);
       if (!m.sink) m.memory = new MemorySink(this.options.maxBufferedDataset ?? 16 * 1024 * 1024);
       return;
     }
     if (!m?.command) throw new DicomError('DIMSE_ERROR', 'a data set fragment arrived before its command');
-    if (m.context.id !== context.id) throw new DicomError('DIMSE_ERROR', `data set on presentation context ${context.id}, command on ${m.context.id}`);
+    if (m.context.id !== context.id)
+      throw new DicomError(
+        'DIMSE_ERROR',
+        `data set on presentation context ${context.id}, command on ${m.context.id}`,
+      );
     if (m.sink) {
       m.sink.write(pdv.data);
       if (m.sink.backlog > SINK_HIGH_WATER && !this.paused) {
@@ -429,7 +504,10 @@ export class Association {
 
   private dispatch(msg: DimseMessage): void {
     const cmd = msg.command;
-    this.log('debug', `received ${commandName(cmd)}`, { messageId: cmd.MessageID ?? cmd.MessageIDBeingRespondedTo, status: cmd.Status });
+    this.log('debug', `received ${commandName(cmd)}`, {
+      messageId: cmd.MessageID ?? cmd.MessageIDBeingRespondedTo,
+      status: cmd.Status,
+    });
     if (isResponse(cmd)) {
       const id = cmd.MessageIDBeingRespondedTo ?? -1;
       const o = this.outstanding.get(id);
@@ -449,7 +527,9 @@ export class Association {
       return;
     }
     if (cmd.CommandField === CommandField.CCancelRq) {
-      this.running.get(cmd.MessageIDBeingRespondedTo ?? -1)?.abort(new DicomError('CANCELLED', 'C-CANCEL received'));
+      this.running
+        .get(cmd.MessageIDBeingRespondedTo ?? -1)
+        ?.abort(new DicomError('CANCELLED', 'C-CANCEL received'));
       return;
     }
     const handler = this.handler;
@@ -460,10 +540,15 @@ export class Association {
       this.log('warn', `handler for ${commandName(cmd)} failed: ${(e as Error).message}`);
       if (msg.sink) await msg.sink.abort().catch(() => undefined);
       if (this.isEstablished) {
-        await this.respond(msg, { Status: handler ? 0x0110 : 0x0211, ErrorComment: String((e as Error).message).slice(0, 64) }).catch(() => undefined);
+        await this.respond(msg, {
+          Status: handler ? 0x0110 : 0x0211,
+          ErrorComment: String((e as Error).message).slice(0, 64),
+        }).catch(() => undefined);
       }
     };
-    const run = handler ? handler.handle(msg, this, ctl.signal) : Promise.reject(new DicomError('DIMSE_ERROR', `no handler for ${commandName(cmd)}`));
+    const run = handler
+      ? handler.handle(msg, this, ctl.signal)
+      : Promise.reject(new DicomError('DIMSE_ERROR', `no handler for ${commandName(cmd)}`));
     const p: Promise<void> = run.catch(fail).finally(() => {
       this.running.delete(id);
       this.handling.delete(p);
@@ -480,7 +565,11 @@ export class Association {
 
   /** The accepted context for an abstract syntax (and transfer syntax, when given). */
   findContext(abstractSyntax: string, transferSyntax?: string): AcceptedContext | undefined {
-    return this.contexts.find((c) => c.abstractSyntax === abstractSyntax && (transferSyntax === undefined || c.transferSyntax === transferSyntax));
+    return this.contexts.find(
+      (c) =>
+        c.abstractSyntax === abstractSyntax &&
+        (transferSyntax === undefined || c.transferSyntax === transferSyntax),
+    );
   }
 
   /**
@@ -490,7 +579,12 @@ export class Association {
    * given as bytes). `written` is called once the socket no longer needs the data set's bytes (written out, or
    * the association ended), so that a caller may reuse their buffer.
    */
-  send(contextId: number, command: Command, data?: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>, written?: () => void): Promise<void> {
+  send(
+    contextId: number,
+    command: Command,
+    data?: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+    written?: () => void,
+  ): Promise<void> {
     const run = (): Promise<void> => this.sendNow(contextId, command, data, written);
     const next = this.sending === 0 ? run() : this.sendQueue.then(run);
     this.sending++;
@@ -504,23 +598,40 @@ export class Association {
   /** Messages queued or being sent. */
   private sending = 0;
 
-  private async sendNow(contextId: number, command: Command, data: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array> | undefined, written?: () => void): Promise<void> {
+  private async sendNow(
+    contextId: number,
+    command: Command,
+    data: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array> | undefined,
+    written?: () => void,
+  ): Promise<void> {
     const hand: Handover = { written, handed: false };
     try {
-      if (!this.isEstablished && this.ul.state !== 'Sta8') throw new DicomError('ASSOCIATION_ABORTED', this.abortInfo?.message ?? 'the association is not established');
+      if (!this.isEstablished && this.ul.state !== 'Sta8')
+        throw new DicomError(
+          'ASSOCIATION_ABORTED',
+          this.abortInfo?.message ?? 'the association is not established',
+        );
       const max = this.peerMaxPduLength > 0 ? Math.min(this.peerMaxPduLength, 4 * 1024 * 1024) : 1024 * 1024;
       const room = max - 6; // PDV item length (4) + presentation context ID (1) + message control header (1)
-      if (room < 1) throw new DicomError('PDU_INVALID', `the peer's maximum PDU length ${this.peerMaxPduLength} leaves no room for data`);
-      this.log('debug', `sending ${commandName(command)}`, { messageId: command.MessageID ?? command.MessageIDBeingRespondedTo });
+      if (room < 1)
+        throw new DicomError(
+          'PDU_INVALID',
+          `the peer's maximum PDU length ${this.peerMaxPduLength} leaves no room for data`,
+        );
+      this.log('debug', `sending ${commandName(command)}`, {
+        messageId: command.MessageID ?? command.MessageIDBeingRespondedTo,
+      });
       const commandSet = encodeCommand(command);
       // Corked: the PDUs of a message leave in one writev (more only when the socket's buffer fills up).
       this.socket.cork();
       try {
-        if (commandSet.length <= room && (data === undefined || data instanceof Uint8Array)) await this.sendWhole(contextId, commandSet, data, room, hand);
+        if (commandSet.length <= room && (data === undefined || data instanceof Uint8Array))
+          await this.sendWhole(contextId, commandSet, data, room, hand);
         else {
           this.corkedBytes = 0;
           await this.fragments(contextId, true, [commandSet], room);
-          if (data !== undefined) await this.fragments(contextId, false, data instanceof Uint8Array ? [data] : data, room, hand);
+          if (data !== undefined)
+            await this.fragments(contextId, false, data instanceof Uint8Array ? [data] : data, room, hand);
         }
       } finally {
         this.socket.uncork();
@@ -535,7 +646,13 @@ export class Association {
    * The common case: a command set that fits one PDU and a data set given as bytes. The command goes out as
    * one buffer (PDU header included), each data PDU as its 12-byte header and a view of the data: no copy.
    */
-  private async sendWhole(contextId: number, commandSet: Uint8Array, data: Uint8Array | undefined, room: number, hand: Handover): Promise<void> {
+  private async sendWhole(
+    contextId: number,
+    commandSet: Uint8Array,
+    data: Uint8Array | undefined,
+    room: number,
+    hand: Handover,
+  ): Promise<void> {
     const first = new Uint8Array(12 + commandSet.length);
     first.set(pdataHeader(contextId, true, true, commandSet.length));
     first.set(commandSet, 12);
@@ -551,18 +668,31 @@ export class Association {
       this.checkSending();
       const n = Math.min(room, data.length - o);
       const last = o + n === data.length;
-      space = this.ul.pdataRequest([pdataHeader(contextId, false, last, n), data.subarray(o, o + n)], last ? handOver(hand) : undefined);
+      space = this.ul.pdataRequest(
+        [pdataHeader(contextId, false, last, n), data.subarray(o, o + n)],
+        last ? handOver(hand) : undefined,
+      );
       o += n;
     } while (o < data.length);
   }
 
   private checkSending(): void {
-    if (this.ul.state !== 'Sta6' && this.ul.state !== 'Sta8') throw new DicomError('ASSOCIATION_ABORTED', this.abortInfo?.message ?? 'the association ended while sending');
+    if (this.ul.state !== 'Sta6' && this.ul.state !== 'Sta8')
+      throw new DicomError(
+        'ASSOCIATION_ABORTED',
+        this.abortInfo?.message ?? 'the association ended while sending',
+      );
   }
 
   private corkedBytes = 0;
 
-  private async fragments(contextId: number, isCommand: boolean, source: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, room: number, hand?: Handover): Promise<void> {
+  private async fragments(
+    contextId: number,
+    isCommand: boolean,
+    source: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+    room: number,
+    hand?: Handover,
+  ): Promise<void> {
     let held: Uint8Array[] = [];
     let heldSize = 0;
     const emit = async (size: number, last: boolean): Promise<void> => {
@@ -603,7 +733,12 @@ export class Association {
   }
 
   /** Sends a request and resolves with its final response (pending responses go to onPending). */
-  async requestResponse(contextId: number, command: Command, data?: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>, opts: ResponseOptions = {}): Promise<DimseMessage> {
+  async requestResponse(
+    contextId: number,
+    command: Command,
+    data?: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+    opts: ResponseOptions = {},
+  ): Promise<DimseMessage> {
     const id = command.MessageID ?? this.nextMessageId();
     command.MessageID = id;
     const result = new Promise<DimseMessage>((resolve, reject) => {
@@ -613,7 +748,12 @@ export class Association {
     let onAbort: (() => void) | undefined;
     if (opts.signal) {
       onAbort = (): void => {
-        if (this.outstanding.has(id) && this.isEstablished) void this.send(contextId, { CommandField: CommandField.CCancelRq, MessageIDBeingRespondedTo: id, CommandDataSetType: NO_DATASET }).catch(() => undefined);
+        if (this.outstanding.has(id) && this.isEstablished)
+          void this.send(contextId, {
+            CommandField: CommandField.CCancelRq,
+            MessageIDBeingRespondedTo: id,
+            CommandDataSetType: NO_DATASET,
+          }).catch(() => undefined);
       };
       opts.signal.addEventListener('abort', onAbort, { once: true });
     }
@@ -644,17 +784,30 @@ export class Association {
   }
 
   /** Sends a response to a request: copies the message ID and SOP class/instance, adds Command Field | 0x8000. */
-  respond(to: DimseMessage, fields: Partial<Command> & { Status: number }, data?: Uint8Array | Iterable<Uint8Array>): Promise<void> {
+  respond(
+    to: DimseMessage,
+    fields: Partial<Command> & { Status: number },
+    data?: Uint8Array | Iterable<Uint8Array>,
+  ): Promise<void> {
     const rq = to.command;
     const cmd: Command = {
       CommandField: rq.CommandField | 0x8000,
       MessageIDBeingRespondedTo: rq.MessageID ?? 0,
       CommandDataSetType: data === undefined ? NO_DATASET : 0x0000,
-      ...(rq.AffectedSOPClassUID || rq.RequestedSOPClassUID ? { AffectedSOPClassUID: rq.AffectedSOPClassUID ?? rq.RequestedSOPClassUID } : {}),
-      ...(rq.AffectedSOPInstanceUID || rq.RequestedSOPInstanceUID ? { AffectedSOPInstanceUID: rq.AffectedSOPInstanceUID ?? rq.RequestedSOPInstanceUID } : {}),
+      ...(rq.AffectedSOPClassUID || rq.RequestedSOPClassUID
+        ? { AffectedSOPClassUID: rq.AffectedSOPClassUID ?? rq.RequestedSOPClassUID }
+        : {}),
+      ...(rq.AffectedSOPInstanceUID || rq.RequestedSOPInstanceUID
+        ? { AffectedSOPInstanceUID: rq.AffectedSOPInstanceUID ?? rq.RequestedSOPInstanceUID }
+        : {}),
       ...fields,
     };
-    if (rq.CommandField === CommandField.CFindRq || rq.CommandField === CommandField.CMoveRq || rq.CommandField === CommandField.CGetRq) delete cmd.AffectedSOPInstanceUID;
+    if (
+      rq.CommandField === CommandField.CFindRq ||
+      rq.CommandField === CommandField.CMoveRq ||
+      rq.CommandField === CommandField.CGetRq
+    )
+      delete cmd.AffectedSOPInstanceUID;
     return this.send(to.context.id, cmd, data);
   }
 }

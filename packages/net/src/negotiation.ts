@@ -50,26 +50,58 @@ export interface AcceptorPolicy {
   asyncOpsWindow?: { maxInvoked: number; maxPerformed: number };
 }
 
-export type NegotiationResult = { accepted: true; ac: AAssociateAc; contexts: AcceptedContext[] } | { accepted: false; rj: AAssociateRj; why: string };
+export type NegotiationResult =
+  | { accepted: true; ac: AAssociateAc; contexts: AcceptedContext[] }
+  | { accepted: false; rj: AAssociateRj; why: string };
 
 function reject(result: number, source: number, reason: number, why: string): NegotiationResult {
   return { accepted: false, rj: { type: 'A-ASSOCIATE-RJ', result, source, reason }, why };
 }
 
 /** The acceptor's answer to an A-ASSOCIATE-RQ (pure). `userInformation` is ours (max length, implementation). */
-export function negotiateAsAcceptor(rq: AAssociateRq, policy: AcceptorPolicy, userInformation: UserInformation): NegotiationResult {
+export function negotiateAsAcceptor(
+  rq: AAssociateRq,
+  policy: AcceptorPolicy,
+  userInformation: UserInformation,
+): NegotiationResult {
   if (rq.applicationContext !== DICOM_APPLICATION_CONTEXT)
-    return reject(RjResult.Permanent, RjSource.ServiceUser, RjReason.ApplicationContextNotSupported, `application context ${rq.applicationContext} is not supported`);
+    return reject(
+      RjResult.Permanent,
+      RjSource.ServiceUser,
+      RjReason.ApplicationContextNotSupported,
+      `application context ${rq.applicationContext} is not supported`,
+    );
   if (policy.aeTitles && policy.aeTitles.length > 0 && !policy.aeTitles.includes(rq.calledAeTitle))
-    return reject(RjResult.Permanent, RjSource.ServiceUser, RjReason.CalledAeNotRecognized, `called AE title "${rq.calledAeTitle}" is not ours`);
+    return reject(
+      RjResult.Permanent,
+      RjSource.ServiceUser,
+      RjReason.CalledAeNotRecognized,
+      `called AE title "${rq.calledAeTitle}" is not ours`,
+    );
   if (policy.callingAeTitles && !policy.callingAeTitles.includes(rq.callingAeTitle))
-    return reject(RjResult.Permanent, RjSource.ServiceUser, RjReason.CallingAeNotRecognized, `calling AE title "${rq.callingAeTitle}" is not known`);
+    return reject(
+      RjResult.Permanent,
+      RjSource.ServiceUser,
+      RjReason.CallingAeNotRecognized,
+      `calling AE title "${rq.callingAeTitle}" is not known`,
+    );
   const max = policy.maxPresentationContexts ?? 128;
   if (rq.presentationContexts.length > max)
-    return reject(RjResult.Transient, RjSource.ServiceProviderPresentation, RjReason.LocalLimitExceeded, `${rq.presentationContexts.length} presentation contexts (at most ${max})`);
+    return reject(
+      RjResult.Transient,
+      RjSource.ServiceProviderPresentation,
+      RjReason.LocalLimitExceeded,
+      `${rq.presentationContexts.length} presentation contexts (at most ${max})`,
+    );
   const seen = new Set<number>();
   for (const pc of rq.presentationContexts) {
-    if (seen.has(pc.id)) return reject(RjResult.Permanent, RjSource.ServiceUser, RjReason.NoReasonGiven, `presentation context ID ${pc.id} is proposed twice`);
+    if (seen.has(pc.id))
+      return reject(
+        RjResult.Permanent,
+        RjSource.ServiceUser,
+        RjReason.NoReasonGiven,
+        `presentation context ID ${pc.id} is proposed twice`,
+      );
     seen.add(pc.id);
   }
   const roleAsked = new Map<string, RoleSelection>();
@@ -101,11 +133,19 @@ export function negotiateAsAcceptor(rq: AAssociateRq, policy: AcceptorPolicy, us
     let scu = true;
     let scp = false;
     if (asked) {
-      const granted = policy.roles ? policy.roles(pc.abstractSyntax, { scu: asked.scuRole, scp: asked.scpRole }) : { scu: asked.scuRole, scp: asked.scpRole };
+      const granted = policy.roles
+        ? policy.roles(pc.abstractSyntax, { scu: asked.scuRole, scp: asked.scpRole })
+        : { scu: asked.scuRole, scp: asked.scpRole };
       scu = asked.scuRole && granted.scu;
       scp = asked.scpRole && granted.scp;
     }
-    contexts.push({ id: pc.id, abstractSyntax: pc.abstractSyntax, transferSyntax: chosen, requestorScu: scu, requestorScp: scp });
+    contexts.push({
+      id: pc.id,
+      abstractSyntax: pc.abstractSyntax,
+      transferSyntax: chosen,
+      requestorScu: scu,
+      requestorScp: scp,
+    });
   }
   // Answer every role selection proposal for a SOP class we accepted (PS3.7 §D.3.3.4).
   const roleSelections: RoleSelection[] = [];
@@ -121,7 +161,11 @@ export function negotiateAsAcceptor(rq: AAssociateRq, policy: AcceptorPolicy, us
     callingAeTitle: rq.callingAeTitle,
     applicationContext: DICOM_APPLICATION_CONTEXT,
     presentationContexts: answers,
-    userInformation: { ...userInformation, ...(roleSelections.length ? { roleSelections } : {}), ...asyncAnswer(rq, policy) },
+    userInformation: {
+      ...userInformation,
+      ...(roleSelections.length ? { roleSelections } : {}),
+      ...asyncAnswer(rq, policy),
+    },
   };
   return { accepted: true, ac, contexts };
 }
@@ -132,7 +176,12 @@ function asyncAnswer(rq: AAssociateRq, policy: AcceptorPolicy): Pick<UserInforma
   if (!asked) return {};
   const ours = policy.asyncOpsWindow ?? { maxInvoked: 16, maxPerformed: 1 };
   const down = (a: number, b: number): number => (a === 0 ? b : b === 0 ? a : Math.min(a, b));
-  return { asyncOpsWindow: { maxInvoked: down(asked.maxInvoked, ours.maxInvoked), maxPerformed: down(asked.maxPerformed, ours.maxPerformed) } };
+  return {
+    asyncOpsWindow: {
+      maxInvoked: down(asked.maxInvoked, ours.maxInvoked),
+      maxPerformed: down(asked.maxPerformed, ours.maxPerformed),
+    },
+  };
 }
 
 /**
@@ -162,19 +211,35 @@ export function acceptedContexts(rq: AAssociateRq, ac: AAssociateAc): AcceptedCo
     // PS3.7 §D.3.3.4: without a role selection answer the default roles apply (requestor SCU, acceptor SCP).
     const scu = r && a ? a.scuRole && r.scuRole : true;
     const scp = r && a ? a.scpRole && r.scpRole : false;
-    out.push({ id: answer.id, abstractSyntax: proposed.abstractSyntax, transferSyntax: answer.transferSyntax, requestorScu: scu, requestorScp: scp });
+    out.push({
+      id: answer.id,
+      abstractSyntax: proposed.abstractSyntax,
+      transferSyntax: answer.transferSyntax,
+      requestorScu: scu,
+      requestorScp: scp,
+    });
   }
   return out;
 }
 
 /** Describes an A-ASSOCIATE-RJ in words (PS3.8 Table 9-21). */
 export function describeReject(rj: AAssociateRj): string {
-  const result = rj.result === 1 ? 'rejected-permanent' : rj.result === 2 ? 'rejected-transient' : `result ${rj.result}`;
+  const result =
+    rj.result === 1 ? 'rejected-permanent' : rj.result === 2 ? 'rejected-transient' : `result ${rj.result}`;
   const reasons: Record<number, Record<number, string>> = {
-    1: { 1: 'no-reason-given', 2: 'application-context-name-not-supported', 3: 'calling-AE-title-not-recognized', 7: 'called-AE-title-not-recognized' },
+    1: {
+      1: 'no-reason-given',
+      2: 'application-context-name-not-supported',
+      3: 'calling-AE-title-not-recognized',
+      7: 'called-AE-title-not-recognized',
+    },
     2: { 1: 'no-reason-given', 2: 'protocol-version-not-supported' },
     3: { 1: 'temporary-congestion', 2: 'local-limit-exceeded' },
   };
-  const sources: Record<number, string> = { 1: 'service-user', 2: 'service-provider (ACSE)', 3: 'service-provider (presentation)' };
+  const sources: Record<number, string> = {
+    1: 'service-user',
+    2: 'service-provider (ACSE)',
+    3: 'service-provider (presentation)',
+  };
   return `${result}, ${sources[rj.source] ?? `source ${rj.source}`}: ${reasons[rj.source]?.[rj.reason] ?? `reason ${rj.reason}`}`;
 }

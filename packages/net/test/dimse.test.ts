@@ -31,7 +31,12 @@ const ECHO_RQ = hex(`
 `);
 
 test('command set: C-ECHO-RQ golden bytes, both ways', () => {
-  const cmd: Command = { CommandField: CommandField.CEchoRq, MessageID: 7, AffectedSOPClassUID: '1.2.840.10008.1.1', CommandDataSetType: 0x0101 };
+  const cmd: Command = {
+    CommandField: CommandField.CEchoRq,
+    MessageID: 7,
+    AffectedSOPClassUID: '1.2.840.10008.1.1',
+    CommandDataSetType: 0x0101,
+  };
   assert.deepEqual(encodeCommand(cmd), ECHO_RQ);
   assert.deepEqual(decodeCommand(ECHO_RQ.subarray(12)), cmd);
   assert.deepEqual(decodeCommand(ECHO_RQ), cmd, 'with its group length too');
@@ -39,24 +44,119 @@ test('command set: C-ECHO-RQ golden bytes, both ways', () => {
 
 test('command sets of every DIMSE-C and DIMSE-N message round-trip', () => {
   const all: Command[] = [
-    { CommandField: CommandField.CStoreRq, MessageID: 1, AffectedSOPClassUID: '1.2.840.10008.5.1.4.1.1.2', AffectedSOPInstanceUID: '1.2.3', Priority: 0, CommandDataSetType: 0, MoveOriginatorApplicationEntityTitle: 'MOVER', MoveOriginatorMessageID: 9 },
-    { CommandField: CommandField.CStoreRsp, MessageIDBeingRespondedTo: 1, AffectedSOPClassUID: '1.2.840.10008.5.1.4.1.1.2', AffectedSOPInstanceUID: '1.2.3', Status: 0xb000, CommandDataSetType: 0x0101, OffendingElement: [0x00100010], ErrorComment: 'coerced' },
-    { CommandField: CommandField.CFindRq, MessageID: 2, AffectedSOPClassUID: '1.2.840.10008.5.1.4.1.2.2.1', Priority: 2, CommandDataSetType: 0 },
-    { CommandField: CommandField.CMoveRq, MessageID: 3, AffectedSOPClassUID: '1.2.840.10008.5.1.4.1.2.2.2', Priority: 0, MoveDestination: 'DEST', CommandDataSetType: 0 },
-    { CommandField: CommandField.CMoveRsp, MessageIDBeingRespondedTo: 3, Status: 0xff00, NumberOfRemainingSuboperations: 5, NumberOfCompletedSuboperations: 2, NumberOfFailedSuboperations: 1, NumberOfWarningSuboperations: 0, CommandDataSetType: 0x0101 },
-    { CommandField: CommandField.CGetRq, MessageID: 4, AffectedSOPClassUID: '1.2.840.10008.5.1.4.1.2.1.3', Priority: 0, CommandDataSetType: 0 },
+    {
+      CommandField: CommandField.CStoreRq,
+      MessageID: 1,
+      AffectedSOPClassUID: '1.2.840.10008.5.1.4.1.1.2',
+      AffectedSOPInstanceUID: '1.2.3',
+      Priority: 0,
+      CommandDataSetType: 0,
+      MoveOriginatorApplicationEntityTitle: 'MOVER',
+      MoveOriginatorMessageID: 9,
+    },
+    {
+      CommandField: CommandField.CStoreRsp,
+      MessageIDBeingRespondedTo: 1,
+      AffectedSOPClassUID: '1.2.840.10008.5.1.4.1.1.2',
+      AffectedSOPInstanceUID: '1.2.3',
+      Status: 0xb000,
+      CommandDataSetType: 0x0101,
+      OffendingElement: [0x00100010],
+      ErrorComment: 'coerced',
+    },
+    {
+      CommandField: CommandField.CFindRq,
+      MessageID: 2,
+      AffectedSOPClassUID: '1.2.840.10008.5.1.4.1.2.2.1',
+      Priority: 2,
+      CommandDataSetType: 0,
+    },
+    {
+      CommandField: CommandField.CMoveRq,
+      MessageID: 3,
+      AffectedSOPClassUID: '1.2.840.10008.5.1.4.1.2.2.2',
+      Priority: 0,
+      MoveDestination: 'DEST',
+      CommandDataSetType: 0,
+    },
+    {
+      CommandField: CommandField.CMoveRsp,
+      MessageIDBeingRespondedTo: 3,
+      Status: 0xff00,
+      NumberOfRemainingSuboperations: 5,
+      NumberOfCompletedSuboperations: 2,
+      NumberOfFailedSuboperations: 1,
+      NumberOfWarningSuboperations: 0,
+      CommandDataSetType: 0x0101,
+    },
+    {
+      CommandField: CommandField.CGetRq,
+      MessageID: 4,
+      AffectedSOPClassUID: '1.2.840.10008.5.1.4.1.2.1.3',
+      Priority: 0,
+      CommandDataSetType: 0,
+    },
     { CommandField: CommandField.CCancelRq, MessageIDBeingRespondedTo: 2, CommandDataSetType: 0x0101 },
-    { CommandField: CommandField.NEventReportRq, MessageID: 5, AffectedSOPClassUID: '1.2.840.10008.1.20.1', AffectedSOPInstanceUID: '1.2.840.10008.1.20.1.1', EventTypeID: 1, CommandDataSetType: 0 },
-    { CommandField: CommandField.NGetRq, MessageID: 6, RequestedSOPClassUID: '1.2.3', RequestedSOPInstanceUID: '1.2.3.4', AttributeIdentifierList: [0x00100010, 0x00100020], CommandDataSetType: 0x0101 },
-    { CommandField: CommandField.NSetRq, MessageID: 7, RequestedSOPClassUID: '1.2.3', RequestedSOPInstanceUID: '1.2.3.4', CommandDataSetType: 0 },
-    { CommandField: CommandField.NActionRq, MessageID: 8, RequestedSOPClassUID: '1.2.840.10008.1.20.1', RequestedSOPInstanceUID: '1.2.840.10008.1.20.1.1', ActionTypeID: 1, CommandDataSetType: 0 },
-    { CommandField: CommandField.NActionRsp, MessageIDBeingRespondedTo: 8, AffectedSOPClassUID: '1.2.840.10008.1.20.1', Status: 0, ActionTypeID: 1, CommandDataSetType: 0x0101, ErrorID: 3 },
-    { CommandField: CommandField.NCreateRq, MessageID: 9, AffectedSOPClassUID: '1.2.3', CommandDataSetType: 0 },
-    { CommandField: CommandField.NDeleteRq, MessageID: 10, RequestedSOPClassUID: '1.2.3', RequestedSOPInstanceUID: '1.2.3.4', CommandDataSetType: 0x0101 },
+    {
+      CommandField: CommandField.NEventReportRq,
+      MessageID: 5,
+      AffectedSOPClassUID: '1.2.840.10008.1.20.1',
+      AffectedSOPInstanceUID: '1.2.840.10008.1.20.1.1',
+      EventTypeID: 1,
+      CommandDataSetType: 0,
+    },
+    {
+      CommandField: CommandField.NGetRq,
+      MessageID: 6,
+      RequestedSOPClassUID: '1.2.3',
+      RequestedSOPInstanceUID: '1.2.3.4',
+      AttributeIdentifierList: [0x00100010, 0x00100020],
+      CommandDataSetType: 0x0101,
+    },
+    {
+      CommandField: CommandField.NSetRq,
+      MessageID: 7,
+      RequestedSOPClassUID: '1.2.3',
+      RequestedSOPInstanceUID: '1.2.3.4',
+      CommandDataSetType: 0,
+    },
+    {
+      CommandField: CommandField.NActionRq,
+      MessageID: 8,
+      RequestedSOPClassUID: '1.2.840.10008.1.20.1',
+      RequestedSOPInstanceUID: '1.2.840.10008.1.20.1.1',
+      ActionTypeID: 1,
+      CommandDataSetType: 0,
+    },
+    {
+      CommandField: CommandField.NActionRsp,
+      MessageIDBeingRespondedTo: 8,
+      AffectedSOPClassUID: '1.2.840.10008.1.20.1',
+      Status: 0,
+      ActionTypeID: 1,
+      CommandDataSetType: 0x0101,
+      ErrorID: 3,
+    },
+    {
+      CommandField: CommandField.NCreateRq,
+      MessageID: 9,
+      AffectedSOPClassUID: '1.2.3',
+      CommandDataSetType: 0,
+    },
+    {
+      CommandField: CommandField.NDeleteRq,
+      MessageID: 10,
+      RequestedSOPClassUID: '1.2.3',
+      RequestedSOPInstanceUID: '1.2.3.4',
+      CommandDataSetType: 0x0101,
+    },
   ];
   for (const c of all) assert.deepEqual(decodeCommand(encodeCommand(c)), c, commandName(c));
   assert.equal(commandName(CommandField.NEventReportRsp), 'N-EVENT-REPORT-RSP');
-  assert.throws(() => decodeCommand(new Uint8Array([0, 0, 0, 1, 2, 0, 0, 0, 5, 0])), (e) => isDicomError(e, 'DIMSE_ERROR'));
+  assert.throws(
+    () => decodeCommand(new Uint8Array([0, 0, 0, 1, 2, 0, 0, 0, 5, 0])),
+    (e) => isDicomError(e, 'DIMSE_ERROR'),
+  );
 });
 
 test('status codes: categories and descriptions (PS3.7 Annex C)', () => {
@@ -72,14 +172,19 @@ test('status codes: categories and descriptions (PS3.7 Annex C)', () => {
   assert.match(describeStatus(0xc123), /unable to process/);
 });
 
-test('fragmentation: every P-DATA-TF we send fits the peer\'s maximum length, the data set arrives whole', async () => {
+test("fragmentation: every P-DATA-TF we send fits the peer's maximum length, the data set arrives whole", async () => {
   const pdus: Pdu[] = [];
   const sizes: number[] = [];
   let received = new Uint8Array(0);
   const { server, port } = await rawServer(async (p) => {
     const rq = await p.next();
     if (rq === 'closed' || rq.type !== 'A-ASSOCIATE-RQ') return;
-    const ac: AAssociateAc = { ...rq, type: 'A-ASSOCIATE-AC', presentationContexts: [{ id: 1, result: 0, transferSyntax: '1.2.840.10008.1.2.1' }], userInformation: { maxLength: 4096 } };
+    const ac: AAssociateAc = {
+      ...rq,
+      type: 'A-ASSOCIATE-AC',
+      presentationContexts: [{ id: 1, result: 0, transferSyntax: '1.2.840.10008.1.2.1' }],
+      userInformation: { maxLength: 4096 },
+    };
     p.send(ac);
     // Raw bytes of each P-DATA-TF: the framer hands whole PDUs; record their lengths.
     for (;;) {
@@ -90,16 +195,49 @@ test('fragmentation: every P-DATA-TF we send fits the peer\'s maximum length, th
         sizes.push(encodePdu(pdu).length - 6);
         for (const v of pdu.pdvs) if (!v.command) received = Uint8Array.from([...received, ...v.data]);
         const last = pdu.pdvs[pdu.pdvs.length - 1]!;
-        if (!last.command && last.last) p.send({ type: 'P-DATA-TF', pdvs: [{ presentationContextId: 1, command: true, last: true, data: encodeCommand({ CommandField: CommandField.CStoreRsp, MessageIDBeingRespondedTo: 1, Status: 0, CommandDataSetType: 0x0101 }) }] });
+        if (!last.command && last.last)
+          p.send({
+            type: 'P-DATA-TF',
+            pdvs: [
+              {
+                presentationContextId: 1,
+                command: true,
+                last: true,
+                data: encodeCommand({
+                  CommandField: CommandField.CStoreRsp,
+                  MessageIDBeingRespondedTo: 1,
+                  Status: 0,
+                  CommandDataSetType: 0x0101,
+                }),
+              },
+            ],
+          });
       }
       if (pdu.type === 'A-RELEASE-RQ') p.send({ type: 'A-RELEASE-RP' });
     }
   });
   try {
-    const a = await Association.connect({ host: '127.0.0.1', port, callingAeTitle: 'SCU', calledAeTitle: 'RAW', contexts: [{ abstractSyntax: '1.2.840.10008.5.1.4.1.1.2', transferSyntaxes: ['1.2.840.10008.1.2.1'] }] });
+    const a = await Association.connect({
+      host: '127.0.0.1',
+      port,
+      callingAeTitle: 'SCU',
+      calledAeTitle: 'RAW',
+      contexts: [{ abstractSyntax: '1.2.840.10008.5.1.4.1.1.2', transferSyntaxes: ['1.2.840.10008.1.2.1'] }],
+    });
     assert.equal(a.peerMaxPduLength, 4096);
     const data = new Uint8Array(50_000).map((_, i) => i & 0xff);
-    const rsp = await a.requestResponse(1, { CommandField: CommandField.CStoreRq, MessageID: 1, AffectedSOPClassUID: '1.2.840.10008.5.1.4.1.1.2', AffectedSOPInstanceUID: '1.2.3', Priority: 0, CommandDataSetType: 0 }, [data.subarray(0, 7), data.subarray(7, 30_000), data.subarray(30_000)]);
+    const rsp = await a.requestResponse(
+      1,
+      {
+        CommandField: CommandField.CStoreRq,
+        MessageID: 1,
+        AffectedSOPClassUID: '1.2.840.10008.5.1.4.1.1.2',
+        AffectedSOPInstanceUID: '1.2.3',
+        Priority: 0,
+        CommandDataSetType: 0,
+      },
+      [data.subarray(0, 7), data.subarray(7, 30_000), data.subarray(30_000)],
+    );
     assert.equal(rsp.command.Status, 0);
     await a.release();
     assert.ok(sizes.length >= 13, `${sizes.length} PDUs`);
@@ -127,7 +265,12 @@ test('DIMSE-N: Storage Commitment shape — N-ACTION from the SCU, then N-EVENT-
         setImmediate(() => {
           const report = new Dataset();
           report.set('TransactionUID', undefined, uid);
-          void nRequest(association, 'N-EVENT-REPORT', { sopClassUid: COMMIT, sopInstanceUid: INSTANCE, typeId: 1, dataset: report });
+          void nRequest(association, 'N-EVENT-REPORT', {
+            sopClassUid: COMMIT,
+            sopInstanceUid: INSTANCE,
+            typeId: 1,
+            dataset: report,
+          });
         });
         return { status: 0 };
       }),
@@ -135,7 +278,14 @@ test('DIMSE-N: Storage Commitment shape — N-ACTION from the SCU, then N-EVENT-
   });
   const { port } = await server.listen(0);
   try {
-    const a = await Association.connect({ host: '127.0.0.1', port, callingAeTitle: 'SCU', calledAeTitle: 'SCP', contexts: [{ abstractSyntax: COMMIT, transferSyntaxes: ['1.2.840.10008.1.2.1'] }], roleSelections: [{ sopClassUid: COMMIT, scuRole: true, scpRole: true }] });
+    const a = await Association.connect({
+      host: '127.0.0.1',
+      port,
+      callingAeTitle: 'SCU',
+      calledAeTitle: 'SCP',
+      contexts: [{ abstractSyntax: COMMIT, transferSyntaxes: ['1.2.840.10008.1.2.1'] }],
+      roleSelections: [{ sopClassUid: COMMIT, scuRole: true, scpRole: true }],
+    });
     const got = new Promise<string>((resolve) => {
       a.handler = new ServiceRegistry([
         new NormalizedScp(({ op, command, dataset }) => {
@@ -148,7 +298,12 @@ test('DIMSE-N: Storage Commitment shape — N-ACTION from the SCU, then N-EVENT-
     });
     const action = new Dataset();
     action.set('TransactionUID', undefined, '1.2.3.4.5');
-    const r = await nRequest(a, 'N-ACTION', { sopClassUid: COMMIT, sopInstanceUid: INSTANCE, typeId: 1, dataset: action });
+    const r = await nRequest(a, 'N-ACTION', {
+      sopClassUid: COMMIT,
+      sopInstanceUid: INSTANCE,
+      typeId: 1,
+      dataset: action,
+    });
     assert.equal(r.status, 0);
     assert.equal(r.command.ActionTypeID, 1);
     assert.equal(await got, '1.2.3.4.5');

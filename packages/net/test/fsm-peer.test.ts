@@ -33,7 +33,13 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dk-fsm-'));
   const storage = new Set(allStorageSopClasses());
   server = new DicomServer({
-    policy: { aeTitles: ['SCP'], transferSyntaxesFor: (a) => (a === '1.2.840.10008.1.1' || storage.has(a) ? ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2'] : undefined) },
+    policy: {
+      aeTitles: ['SCP'],
+      transferSyntaxesFor: (a) =>
+        a === '1.2.840.10008.1.1' || storage.has(a)
+          ? ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2']
+          : undefined,
+    },
     handler: new ServiceRegistry([verificationScp, new StorageScp({ directory: dir })]),
     artimMs: 300,
     maxPduLength: 16384,
@@ -51,14 +57,27 @@ function isAbort(p: Pdu | 'closed', source: number, reason: number): boolean {
 
 /** After any test the SCP still serves a normal association. */
 async function stillServes(): Promise<void> {
-  const a = await Association.connect({ host: '127.0.0.1', port, callingAeTitle: 'CHECK', calledAeTitle: 'SCP', contexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: ['1.2.840.10008.1.2'] }] });
+  const a = await Association.connect({
+    host: '127.0.0.1',
+    port,
+    callingAeTitle: 'CHECK',
+    calledAeTitle: 'SCP',
+    contexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: ['1.2.840.10008.1.2'] }],
+  });
   assert.equal(await echo(a), 0);
   await a.release();
 }
 
 async function associated(): Promise<RawPeer> {
   const p = await RawPeer.connect(port);
-  p.send(rq({ presentationContexts: [{ id: 1, abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: ['1.2.840.10008.1.2'] }, { id: 3, abstractSyntax: CT, transferSyntaxes: ['1.2.840.10008.1.2.1'] }] }));
+  p.send(
+    rq({
+      presentationContexts: [
+        { id: 1, abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: ['1.2.840.10008.1.2'] },
+        { id: 3, abstractSyntax: CT, transferSyntaxes: ['1.2.840.10008.1.2.1'] },
+      ],
+    }),
+  );
   const ac = await p.next();
   assert.ok(ac !== 'closed' && ac.type === 'A-ASSOCIATE-AC');
   return p;
@@ -66,7 +85,10 @@ async function associated(): Promise<RawPeer> {
 
 test('Sta2 + Evt10 (P-DATA before association) → AA-1: A-ABORT, then the connection closes (ARTIM)', async () => {
   const p = await RawPeer.connect(port);
-  p.send({ type: 'P-DATA-TF', pdvs: [{ presentationContextId: 1, command: true, last: true, data: new Uint8Array(4) }] });
+  p.send({
+    type: 'P-DATA-TF',
+    pdvs: [{ presentationContextId: 1, command: true, last: true, data: new Uint8Array(4) }],
+  });
   assert.ok(isAbort(await p.next(), 2, 2));
   assert.equal(await p.next(), 'closed');
   await stillServes();
@@ -114,7 +136,16 @@ test('Sta2 + Evt6 → AE-6/AE-8: every A-ASSOCIATE-RJ reason', async () => {
       },
       [1, 1, 1],
     ],
-    [{ presentationContexts: Array.from({ length: 129 }, (_, i) => ({ id: (2 * i + 1) % 256, abstractSyntax: CT, transferSyntaxes: ['1.2.840.10008.1.2'] })) }, [2, 3, 2]],
+    [
+      {
+        presentationContexts: Array.from({ length: 129 }, (_, i) => ({
+          id: (2 * i + 1) % 256,
+          abstractSyntax: CT,
+          transferSyntaxes: ['1.2.840.10008.1.2'],
+        })),
+      },
+      [2, 3, 2],
+    ],
   ];
   for (const [over, [result, source, reason]] of cases) {
     const p = await RawPeer.connect(port);
@@ -164,9 +195,36 @@ test('Sta6 + Evt12 → AR-2/AR-4: A-RELEASE-RP, then the SCP waits for us to clo
 
 test('Sta8 + Evt9 → AR-7: a release requested before the C-STORE response still gets the response, then A-RELEASE-RP', async () => {
   const p = await associated();
-  const cmd = encodeCommand({ CommandField: CommandField.CStoreRq, MessageID: 5, AffectedSOPClassUID: CT, AffectedSOPInstanceUID: '1.2.3.5', Priority: 0, CommandDataSetType: 0 });
+  const cmd = encodeCommand({
+    CommandField: CommandField.CStoreRq,
+    MessageID: 5,
+    AffectedSOPClassUID: CT,
+    AffectedSOPInstanceUID: '1.2.3.5',
+    Priority: 0,
+    CommandDataSetType: 0,
+  });
   p.send({ type: 'P-DATA-TF', pdvs: [{ presentationContextId: 3, command: true, last: true, data: cmd }] });
-  p.send({ type: 'P-DATA-TF', pdvs: [{ presentationContextId: 3, command: false, last: true, data: new Uint8Array([0x08, 0, 0x18, 0, 0x55, 0x49, 8, 0, ...[...'1.2.3.5\0'].map((c) => c.charCodeAt(0))]) }] });
+  p.send({
+    type: 'P-DATA-TF',
+    pdvs: [
+      {
+        presentationContextId: 3,
+        command: false,
+        last: true,
+        data: new Uint8Array([
+          0x08,
+          0,
+          0x18,
+          0,
+          0x55,
+          0x49,
+          8,
+          0,
+          ...[...'1.2.3.5\0'].map((c) => c.charCodeAt(0)),
+        ]),
+      },
+    ],
+  });
   p.send({ type: 'A-RELEASE-RQ' });
   const rsp = await p.next();
   assert.ok(rsp !== 'closed' && rsp.type === 'P-DATA-TF', JSON.stringify(rsp));
@@ -194,7 +252,22 @@ test('Sta6 + Evt19 (P-DATA-TF longer than our maximum) → AA-8, refused from th
 
 test('Sta6: a PDV on a presentation context that was not accepted → A-ABORT', async () => {
   const p = await associated();
-  p.send({ type: 'P-DATA-TF', pdvs: [{ presentationContextId: 9, command: true, last: true, data: encodeCommand({ CommandField: CommandField.CEchoRq, MessageID: 1, AffectedSOPClassUID: '1.2.840.10008.1.1', CommandDataSetType: 0x0101 }) }] });
+  p.send({
+    type: 'P-DATA-TF',
+    pdvs: [
+      {
+        presentationContextId: 9,
+        command: true,
+        last: true,
+        data: encodeCommand({
+          CommandField: CommandField.CEchoRq,
+          MessageID: 1,
+          AffectedSOPClassUID: '1.2.840.10008.1.1',
+          CommandDataSetType: 0x0101,
+        }),
+      },
+    ],
+  });
   const a = await p.next();
   assert.ok(a !== 'closed' && a.type === 'A-ABORT');
   p.end();
@@ -209,9 +282,19 @@ test('Sta6 + Evt16 (A-ABORT from the peer) → AA-3; the SCP keeps serving other
 
 test('Sta6 + Evt17: a peer that disappears mid C-STORE leaves no file, no temporary file', async () => {
   const p = await associated();
-  const cmd = encodeCommand({ CommandField: CommandField.CStoreRq, MessageID: 1, AffectedSOPClassUID: CT, AffectedSOPInstanceUID: '1.2.3.4', Priority: 0, CommandDataSetType: 0 });
+  const cmd = encodeCommand({
+    CommandField: CommandField.CStoreRq,
+    MessageID: 1,
+    AffectedSOPClassUID: CT,
+    AffectedSOPInstanceUID: '1.2.3.4',
+    Priority: 0,
+    CommandDataSetType: 0,
+  });
   p.send({ type: 'P-DATA-TF', pdvs: [{ presentationContextId: 3, command: true, last: true, data: cmd }] });
-  p.send({ type: 'P-DATA-TF', pdvs: [{ presentationContextId: 3, command: false, last: false, data: new Uint8Array(8000).fill(1) }] });
+  p.send({
+    type: 'P-DATA-TF',
+    pdvs: [{ presentationContextId: 3, command: false, last: false, data: new Uint8Array(8000).fill(1) }],
+  });
   await new Promise((r) => setTimeout(r, 100));
   p.end();
   await new Promise((r) => setTimeout(r, 200));
@@ -221,7 +304,10 @@ test('Sta6 + Evt17: a peer that disappears mid C-STORE leaves no file, no tempor
 
 test('Sta6: a data set fragment before its command → A-ABORT, nothing stored', async () => {
   const p = await associated();
-  p.send({ type: 'P-DATA-TF', pdvs: [{ presentationContextId: 3, command: false, last: true, data: new Uint8Array(8) }] });
+  p.send({
+    type: 'P-DATA-TF',
+    pdvs: [{ presentationContextId: 3, command: false, last: true, data: new Uint8Array(8) }],
+  });
   const a = await p.next();
   assert.ok(a !== 'closed' && a.type === 'A-ABORT');
   p.end();
@@ -236,7 +322,14 @@ async function requestorAgainst(script: (p: RawPeer) => void): Promise<unknown> 
     script(p);
   });
   try {
-    await Association.connect({ host: '127.0.0.1', port: rport, callingAeTitle: 'SCU', calledAeTitle: 'RAW', contexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: ['1.2.840.10008.1.2'] }], artimMs: 300 });
+    await Association.connect({
+      host: '127.0.0.1',
+      port: rport,
+      callingAeTitle: 'SCU',
+      calledAeTitle: 'RAW',
+      contexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: ['1.2.840.10008.1.2'] }],
+      artimMs: 300,
+    });
     return undefined;
   } catch (e) {
     return e;
@@ -246,7 +339,9 @@ async function requestorAgainst(script: (p: RawPeer) => void): Promise<unknown> 
 }
 
 test('Sta5 + Evt4 → AE-4: rejection reported with its reason', async () => {
-  const e = await requestorAgainst((p) => p.send({ type: 'A-ASSOCIATE-RJ', result: 1, source: 1, reason: 3 }));
+  const e = await requestorAgainst((p) =>
+    p.send({ type: 'A-ASSOCIATE-RJ', result: 1, source: 1, reason: 3 }),
+  );
   assert.ok(isDicomError(e, 'ASSOCIATION_REJECTED'));
   assert.match(e.message, /calling-AE-title-not-recognized/);
 });

@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACTIONS, EVENTS, STATES, transition, InvalidTransition, TRANSITION_TABLE, type Event, type State } from '../src/index.js';
+import {
+  ACTIONS,
+  EVENTS,
+  STATES,
+  transition,
+  InvalidTransition,
+  TRANSITION_TABLE,
+  type Event,
+  type State,
+} from '../src/index.js';
 
 /**
  * PS3.8 Table 9-10 transcribed as its grid: one row per event, one column per state Sta1…Sta13, '.' for a
@@ -29,7 +38,10 @@ Evt18   .     AA-2  .     .     .     .     .     .     .     .     .     .     
 Evt19   .     AA-1  AA-8  .     AA-8  AA-8  AA-8  AA-8  AA-8  AA-8  AA-8  AA-8  AA-7
 `;
 
-const rows = GRID.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
+const rows = GRID.trim()
+  .split('\n')
+  .slice(1)
+  .map((l) => l.trim().split(/\s+/));
 
 test('Table 9-10: all 13 × 19 cells, one by one', () => {
   assert.equal(rows.length, 19);
@@ -41,7 +53,10 @@ test('Table 9-10: all 13 × 19 cells, one by one', () => {
       const ev = event as Event;
       if (expected === '.') {
         assert.equal(TRANSITION_TABLE[ev][state], undefined, `${ev} × ${state} should be blank`);
-        assert.throws(() => transition(state, ev), (e) => e instanceof InvalidTransition && e.message.includes(ev) && e.message.includes(state));
+        assert.throws(
+          () => transition(state, ev),
+          (e) => e instanceof InvalidTransition && e.message.includes(ev) && e.message.includes(state),
+        );
       } else {
         filled++;
         assert.equal(transition(state, ev).action, expected, `${ev} × ${state}`);
@@ -49,16 +64,44 @@ test('Table 9-10: all 13 × 19 cells, one by one', () => {
     });
   }
   assert.equal(filled, 123);
-  assert.deepEqual(EVENTS, rows.map((r) => r[0]));
+  assert.deepEqual(
+    EVENTS,
+    rows.map((r) => r[0]),
+  );
 });
 
 test('actions lead to the states of PS3.8 Tables 9-6/9-7/9-8', () => {
   const expected: Record<string, State | State[]> = {
-    'AE-1': 'Sta4', 'AE-2': 'Sta5', 'AE-3': 'Sta6', 'AE-4': 'Sta1', 'AE-5': 'Sta2', 'AE-6': ['Sta3', 'Sta13'], 'AE-7': 'Sta6', 'AE-8': 'Sta13',
-    'DT-1': 'Sta6', 'DT-2': 'Sta6',
-    'AR-1': 'Sta7', 'AR-2': 'Sta8', 'AR-3': 'Sta1', 'AR-4': 'Sta13', 'AR-5': 'Sta1', 'AR-6': 'Sta7', 'AR-7': 'Sta8', 'AR-8': ['Sta9', 'Sta10'], 'AR-9': 'Sta11', 'AR-10': 'Sta12',
-    'AA-1': 'Sta13', 'AA-2': 'Sta1', 'AA-3': 'Sta1', 'AA-4': 'Sta1', 'AA-5': 'Sta1', 'AA-6': 'Sta13', 'AA-7': 'Sta13', 'AA-8': 'Sta13',
+    'AE-1': 'Sta4',
+    'AE-2': 'Sta5',
+    'AE-3': 'Sta6',
+    'AE-4': 'Sta1',
+    'AE-5': 'Sta2',
+    'AE-6': ['Sta3', 'Sta13'],
+    'AE-7': 'Sta6',
+    'AE-8': 'Sta13',
+    'DT-1': 'Sta6',
+    'DT-2': 'Sta6',
+    'AR-1': 'Sta7',
+    'AR-2': 'Sta8',
+    'AR-3': 'Sta1',
+    'AR-4': 'Sta13',
+    'AR-5': 'Sta1',
+    'AR-6': 'Sta7',
+    'AR-7': 'Sta8',
+    'AR-8': ['Sta9', 'Sta10'],
+    'AR-9': 'Sta11',
+    'AR-10': 'Sta12',
+    'AA-1': 'Sta13',
+    'AA-2': 'Sta1',
+    'AA-3': 'Sta1',
+    'AA-4': 'Sta1',
+    'AA-5': 'Sta1',
+    'AA-6': 'Sta13',
+    'AA-7': 'Sta13',
+    'AA-8': 'Sta13',
   };
   assert.equal(Object.keys(ACTIONS).length, 28);
-  for (const [a, next] of Object.entries(expected)) assert.deepEqual(ACTIONS[a as keyof typeof ACTIONS].next, next, a);
+  for (const [a, next] of Object.entries(expected))
+    assert.deepEqual(ACTIONS[a as keyof typeof ACTIONS].next, next, a);
 });

@@ -6,14 +6,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readDicomFileSync } from '@dicomkit/core/node';
 import { lookupUid } from '@dicomkit/core';
 // core's test helpers, compiled in core's dist (the relative path differs between source and output).
-const shared = (await import(new URL('../../../core/dist/test/shared.js', import.meta.url).href)) as typeof import('../../core/test/shared.js');
+const shared = (await import(
+  new URL('../../../core/dist/test/shared.js', import.meta.url).href
+)) as typeof import('../../core/test/shared.js');
 const { dcmtkReadable, needCommand, needTestdata, REPO_ROOT } = shared;
 import { readPart10Info } from '../src/index.js';
 
@@ -32,12 +43,24 @@ function needNetns(): string | false {
 if (!inNs) {
   const skip = needCommand('storescp') || needCommand('unshare') || needTestdata() || needNetns();
   test('dcmtk interop scenarios (in a loopback-only network namespace)', { skip, timeout: 240_000 }, () => {
-    const r = spawnSync('unshare', ['--net', 'sh', '-c', `ip link set lo up && exec "${process.execPath}" --test-reporter=spec "${HERE}"`], {
-      env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT')), DICOMKIT_NETNS: '1' },
-      encoding: 'utf8',
-      timeout: 230_000,
-    });
-    process.stdout.write(r.stdout.split('\n').map((l) => `  ${l}`).join('\n'));
+    const r = spawnSync(
+      'unshare',
+      ['--net', 'sh', '-c', `ip link set lo up && exec "${process.execPath}" --test-reporter=spec "${HERE}"`],
+      {
+        env: {
+          ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT')),
+          DICOMKIT_NETNS: '1',
+        },
+        encoding: 'utf8',
+        timeout: 230_000,
+      },
+    );
+    process.stdout.write(
+      r.stdout
+        .split('\n')
+        .map((l) => `  ${l}`)
+        .join('\n'),
+    );
     process.stderr.write(r.stderr);
     assert.equal(r.status, 0, 'some interop scenarios failed (see above)');
   });
@@ -87,7 +110,12 @@ function filesPerTransferSyntax(): { path: string; ts: string; uid: string }[] {
     if (r.preamble_DICM !== 'Y' || seen.has(r.ts_uid!) || Number(r.size) > 4_000_000) continue;
     try {
       const info = readPart10Info(r.abs);
-      if (uids.has(info.sopInstanceUid) || info.transferSyntaxUid !== r.ts_uid || !/Storage/.test(r.sop_class_name ?? '')) continue;
+      if (
+        uids.has(info.sopInstanceUid) ||
+        info.transferSyntaxUid !== r.ts_uid ||
+        !/Storage/.test(r.sop_class_name ?? '')
+      )
+        continue;
       // A File Meta without the SOP Class UID is refused by dcmsend: not for these scenarios.
       if (!readDicomFileSync(r.abs, { stopBeforePixelData: true }).meta.string(0x00020002)) continue;
       uids.add(info.sopInstanceUid);
@@ -107,15 +135,31 @@ function filesPerTransferSyntax(): { path: string; ts: string; uid: string }[] {
 function dump(path: string): string[] {
   const r = spawnSync('dcmdump', ['-q', '+L', path], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
   if (r.status !== 0) return [`dcmdump failed: ${r.stderr}`];
-  return r.stdout
-    .split('\n')
-    // (FFFC,FFFC) Data Set Trailing Padding may be dropped by any implementation (PS3.10 §7.2): dcmtk does.
-    .filter((l) => !/^\s*\((0002,|fffc,fffc)/.test(l) && !/Delimitation|^#|^\s*$/.test(l))
-    .map((l) => l.replace(/#\s*(\d+|u\/l),/, '#').replace(/(explicit|undefined) length/, 'length').replace(/\s+/g, ' ').replace(/^(\s*\([0-9a-f,]+\)) \?\? /, '$1 UN '));
+  return (
+    r.stdout
+      .split('\n')
+      // (FFFC,FFFC) Data Set Trailing Padding may be dropped by any implementation (PS3.10 §7.2): dcmtk does.
+      .filter((l) => !/^\s*\((0002,|fffc,fffc)/.test(l) && !/Delimitation|^#|^\s*$/.test(l))
+      .map((l) =>
+        l
+          .replace(/#\s*(\d+|u\/l),/, '#')
+          .replace(/(explicit|undefined) length/, 'length')
+          .replace(/\s+/g, ' ')
+          .replace(/^(\s*\([0-9a-f,]+\)) \?\? /, '$1 UN '),
+      )
+  );
 }
 
 /** Transfer syntaxes newer than dcmtk 3.6.7 (JPEG XL, HTJ2K, deflated image frames): dcmtk refuses them. */
-const NEWER_THAN_DCMTK = ['1.2.840.10008.1.2.4.110', '1.2.840.10008.1.2.4.111', '1.2.840.10008.1.2.4.112', '1.2.840.10008.1.2.4.201', '1.2.840.10008.1.2.4.202', '1.2.840.10008.1.2.4.203', '1.2.840.10008.1.2.8.1'];
+const NEWER_THAN_DCMTK = [
+  '1.2.840.10008.1.2.4.110',
+  '1.2.840.10008.1.2.4.111',
+  '1.2.840.10008.1.2.4.112',
+  '1.2.840.10008.1.2.4.201',
+  '1.2.840.10008.1.2.4.202',
+  '1.2.840.10008.1.2.4.203',
+  '1.2.840.10008.1.2.8.1',
+];
 
 function filesIn(dir: string): string[] {
   return readdirSync(dir).map((f) => join(dir, f));
@@ -127,7 +171,16 @@ function scenarios(): void {
 
   test('echoscu → our receive; wrong called AE is rejected (called-AE-not-recognized)', async () => {
     const out = join(tmp, 'echo');
-    const ours = start(process.execPath, [CLI, 'receive', '--listen', '12001', '--aet', 'OURSCP', '--out', out]);
+    const ours = start(process.execPath, [
+      CLI,
+      'receive',
+      '--listen',
+      '12001',
+      '--aet',
+      'OURSCP',
+      '--out',
+      out,
+    ]);
     try {
       await waitPort(12001);
       assert.equal(run('echoscu', ['-aec', 'OURSCP', '127.0.0.1', '12001']).status, 0);
@@ -156,7 +209,16 @@ function scenarios(): void {
   test(`dcmsend → our receive, every transfer syntax in the test data: received data sets equal the sent ones`, async () => {
     const out = join(tmp, 'recv');
     const known = files.filter((f) => !NEWER_THAN_DCMTK.includes(f.ts));
-    const ours = start(process.execPath, [CLI, 'receive', '--listen', '12003', '--aet', 'OURSCP', '--out', out]);
+    const ours = start(process.execPath, [
+      CLI,
+      'receive',
+      '--listen',
+      '12003',
+      '--aet',
+      'OURSCP',
+      '--out',
+      out,
+    ]);
     try {
       await waitPort(12003);
       const r = run('dcmsend', ['-aec', 'OURSCP', '127.0.0.1', '12003', ...known.map((f) => f.path)]);
@@ -170,20 +232,40 @@ function scenarios(): void {
       const p = join(out, `${f.uid}.dcm`);
       assert.ok(existsSync(p), `${f.ts}: ${p}`);
       const ts = readDicomFileSync(p, { stopBeforePixelData: true }).transferSyntax;
-      if (ts.encapsulated || f.ts.startsWith('1.2.840.10008.1.2.4') || f.ts === '1.2.840.10008.1.2.5') assert.equal(ts.uid, f.ts, `${f.path} kept its transfer syntax`);
+      if (ts.encapsulated || f.ts.startsWith('1.2.840.10008.1.2.4') || f.ts === '1.2.840.10008.1.2.5')
+        assert.equal(ts.uid, f.ts, `${f.path} kept its transfer syntax`);
       assert.deepEqual(dump(p), dump(f.path), `${f.path} (${f.ts})`);
     }
-    console.log(`# ${known.length} transfer syntaxes received from dcmsend: ${known.map((f) => f.ts).join(' ')}`);
+    console.log(
+      `# ${known.length} transfer syntaxes received from dcmsend: ${known.map((f) => f.ts).join(' ')}`,
+    );
   });
 
   test('storescu (uncompressed proposals) → our receive: compressed files fail on their side, uncompressed arrive intact', async () => {
     const out = join(tmp, 'recv2');
-    const ours = start(process.execPath, [CLI, 'receive', '--listen', '12004', '--aet', 'OURSCP', '--out', out]);
+    const ours = start(process.execPath, [
+      CLI,
+      'receive',
+      '--listen',
+      '12004',
+      '--aet',
+      'OURSCP',
+      '--out',
+      out,
+    ]);
     // storescu proposes a fixed list of SOP classes without the retired ones.
-    const native = files.filter((f) => ['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2'].includes(f.ts) && !lookupUid(readPart10Info(f.path).sopClassUid)?.retired);
+    const native = files.filter(
+      (f) =>
+        ['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2'].includes(f.ts) &&
+        !lookupUid(readPart10Info(f.path).sopClassUid)?.retired,
+    );
     try {
       await waitPort(12004);
-      const r = run('storescu', ['-nh', '-aec', 'OURSCP', '127.0.0.1', '12004', ...native.map((f) => f.path)], { TCP_NODELAY: '1' });
+      const r = run(
+        'storescu',
+        ['-nh', '-aec', 'OURSCP', '127.0.0.1', '12004', ...native.map((f) => f.path)],
+        { TCP_NODELAY: '1' },
+      );
       assert.equal(r.status, 0, r.out);
     } finally {
       await stop(ours);
@@ -198,12 +280,19 @@ function scenarios(): void {
     let r;
     try {
       await waitPort(12005);
-      r = run(process.execPath, [CLI, 'send', ...files.map((f) => f.path), '--to', 'STORESCP@127.0.0.1:12005']);
+      r = run(process.execPath, [
+        CLI,
+        'send',
+        ...files.map((f) => f.path),
+        '--to',
+        'STORESCP@127.0.0.1:12005',
+      ]);
     } finally {
       await stop(scp);
     }
     const received = new Map<string, string>();
-    for (const p of filesIn(out)) received.set(readDicomFileSync(p, { stopBeforePixelData: true }).dataset.string('SOPInstanceUID')!, p);
+    for (const p of filesIn(out))
+      received.set(readDicomFileSync(p, { stopBeforePixelData: true }).dataset.string('SOPInstanceUID')!, p);
     const failed = files.filter((f) => !received.has(f.uid));
     for (const f of files) {
       const p = received.get(f.uid);
@@ -213,12 +302,17 @@ function scenarios(): void {
     // A file may fail only because storescp refused its transfer syntax (JPEG XL, HTJ2K… and, in 3.6.7's +xa
     // list, JPEG Lossless Process 14), and our summary must say so for that file.
     for (const f of failed) {
-      assert.ok(r.out.split('\n').some((l) => l.startsWith(f.path) && /did not accept|accepted .* only in/.test(l)), `${f.path} (${f.ts}) failed without the reason`);
+      assert.ok(
+        r.out.split('\n').some((l) => l.startsWith(f.path) && /did not accept|accepted .* only in/.test(l)),
+        `${f.path} (${f.ts}) failed without the reason`,
+      );
     }
     assert.ok(failed.length <= 4, `${failed.length} transfer syntaxes failed`);
     assert.equal(r.status, failed.length ? 1 : 0, r.out);
     assert.match(r.out, new RegExp(`sent ${files.length - failed.length}, failed ${failed.length}`));
-    console.log(`# storescp stored ${files.length - failed.length} of ${files.length} transfer syntaxes; refused: ${failed.map((f) => f.ts).join(' ')}`);
+    console.log(
+      `# storescp stored ${files.length - failed.length} of ${files.length} transfer syntaxes; refused: ${failed.map((f) => f.ts).join(' ')}`,
+    );
   });
 
   test('misbehaving storescp: --refuse, --abort-during → non-zero exit with the reason', async () => {
@@ -244,7 +338,15 @@ function scenarios(): void {
     const scp = start('storescp', ['--sleep-during', '5', '-aet', 'STORESCP', '-od', tmp, '12008']);
     try {
       await waitPort(12008);
-      const r = run(process.execPath, [CLI, 'send', f.path, '--timeout', '1', '--to', 'STORESCP@127.0.0.1:12008']);
+      const r = run(process.execPath, [
+        CLI,
+        'send',
+        f.path,
+        '--timeout',
+        '1',
+        '--to',
+        'STORESCP@127.0.0.1:12008',
+      ]);
       assert.equal(r.status, 1, r.out);
       assert.match(r.out, /TIMEOUT/);
     } finally {
@@ -256,11 +358,15 @@ function scenarios(): void {
   function qrFolder(name: string): { dir: string; uids: string[]; studies: string[] } {
     const dir = join(tmp, name);
     mkdirSync(dir, { recursive: true });
-    const chosen = files.filter((f) => ['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2'].includes(f.ts));
+    const chosen = files.filter((f) =>
+      ['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2'].includes(f.ts),
+    );
     const studies = new Set<string>();
     for (const f of chosen) {
       copyFileSync(f.path, join(dir, `${f.uid}.dcm`));
-      studies.add(readDicomFileSync(f.path, { stopBeforePixelData: true }).dataset.string('StudyInstanceUID')!);
+      studies.add(
+        readDicomFileSync(f.path, { stopBeforePixelData: true }).dataset.string('StudyInstanceUID')!,
+      );
     }
     return { dir, uids: chosen.map((f) => f.uid), studies: [...studies] };
   }
@@ -271,27 +377,99 @@ function scenarios(): void {
     const got = join(tmp, 'qr-got');
     mkdirSync(moved);
     mkdirSync(got);
-    const qr = start(process.execPath, [CLI, 'qrscp', '--dir', data.dir, '--listen', '12010', '--aet', 'QRSCP', '--peer', 'STORESCP@127.0.0.1:12011']);
+    const qr = start(process.execPath, [
+      CLI,
+      'qrscp',
+      '--dir',
+      data.dir,
+      '--listen',
+      '12010',
+      '--aet',
+      'QRSCP',
+      '--peer',
+      'STORESCP@127.0.0.1:12011',
+    ]);
     const scp = start('storescp', ['-aet', 'STORESCP', '-od', moved, '12011']);
     try {
       await waitPort(12010);
       await waitPort(12011);
-      const f = run('findscu', ['-S', '-aec', 'QRSCP', '-k', 'QueryRetrieveLevel=STUDY', '-k', 'StudyInstanceUID', '-k', 'PatientName', '127.0.0.1', '12010']);
+      const f = run('findscu', [
+        '-S',
+        '-aec',
+        'QRSCP',
+        '-k',
+        'QueryRetrieveLevel=STUDY',
+        '-k',
+        'StudyInstanceUID',
+        '-k',
+        'PatientName',
+        '127.0.0.1',
+        '12010',
+      ]);
       assert.equal(f.status, 0, f.out);
       const found = [...f.out.matchAll(/\(0020,000d\) UI \[([0-9.]+)\0?\]/g)].map((m) => m[1]);
       assert.deepEqual(found.sort(), [...data.studies].sort(), 'every study found once');
       const study = data.studies[0]!;
-      const m = run('movescu', ['-S', '-aet', 'MOVESCU', '-aec', 'QRSCP', '-aem', 'STORESCP', '-k', 'QueryRetrieveLevel=STUDY', '-k', `StudyInstanceUID=${study}`, '127.0.0.1', '12010'], { TCP_NODELAY: '1' });
+      const m = run(
+        'movescu',
+        [
+          '-S',
+          '-aet',
+          'MOVESCU',
+          '-aec',
+          'QRSCP',
+          '-aem',
+          'STORESCP',
+          '-k',
+          'QueryRetrieveLevel=STUDY',
+          '-k',
+          `StudyInstanceUID=${study}`,
+          '127.0.0.1',
+          '12010',
+        ],
+        { TCP_NODELAY: '1' },
+      );
       assert.equal(m.status, 0, m.out);
-      const bad = run('movescu', ['-S', '-aet', 'MOVESCU', '-aec', 'QRSCP', '-aem', 'NOSUCHAE', '-k', 'QueryRetrieveLevel=STUDY', '-k', `StudyInstanceUID=${study}`, '127.0.0.1', '12010']);
+      const bad = run('movescu', [
+        '-S',
+        '-aet',
+        'MOVESCU',
+        '-aec',
+        'QRSCP',
+        '-aem',
+        'NOSUCHAE',
+        '-k',
+        'QueryRetrieveLevel=STUDY',
+        '-k',
+        `StudyInstanceUID=${study}`,
+        '127.0.0.1',
+        '12010',
+      ]);
       assert.match(bad.out, /MoveDestinationUnknown|a801/i);
-      const g = run('getscu', ['-S', '-aec', 'QRSCP', '-od', got, '-k', 'QueryRetrieveLevel=STUDY', '-k', `StudyInstanceUID=${study}`, '127.0.0.1', '12010']);
+      const g = run('getscu', [
+        '-S',
+        '-aec',
+        'QRSCP',
+        '-od',
+        got,
+        '-k',
+        'QueryRetrieveLevel=STUDY',
+        '-k',
+        `StudyInstanceUID=${study}`,
+        '127.0.0.1',
+        '12010',
+      ]);
       assert.equal(g.status, 0, g.out);
     } finally {
       await stop(qr);
       await stop(scp);
     }
-    const inStudy = data.uids.filter((u) => readDicomFileSync(join(data.dir, `${u}.dcm`), { stopBeforePixelData: true }).dataset.string('StudyInstanceUID') === data.studies[0]);
+    const inStudy = data.uids.filter(
+      (u) =>
+        readDicomFileSync(join(data.dir, `${u}.dcm`), { stopBeforePixelData: true }).dataset.string(
+          'StudyInstanceUID',
+        ) === data.studies[0],
+    );
     assert.equal(readdirSync(moved).length, inStudy.length, 'C-MOVE delivered the study');
     assert.equal(readdirSync(got).length, inStudy.length, 'C-GET delivered the study');
     for (const p of filesIn(got)) {
@@ -326,29 +504,78 @@ function scenarios(): void {
     );
     const data = qrFolder('qr-src');
     const qr = start('dcmqrscp', ['-c', cfg]);
-    const recv = start(process.execPath, [CLI, 'receive', '--listen', '12013', '--aet', 'OURRECV', '--out', moved]);
+    const recv = start(process.execPath, [
+      CLI,
+      'receive',
+      '--listen',
+      '12013',
+      '--aet',
+      'OURRECV',
+      '--out',
+      moved,
+    ]);
     try {
       await waitPort(12012);
       await waitPort(12013);
       const s = run(process.execPath, [CLI, 'send', data.dir, '--to', 'QRSCP@127.0.0.1:12012']);
       assert.equal(s.status, 0, s.out);
-      const f = run(process.execPath, [CLI, 'find', 'QRSCP@127.0.0.1:12012', '-k', 'StudyInstanceUID', '-k', 'PatientName', '--json']);
+      const f = run(process.execPath, [
+        CLI,
+        'find',
+        'QRSCP@127.0.0.1:12012',
+        '-k',
+        'StudyInstanceUID',
+        '-k',
+        'PatientName',
+        '--json',
+      ]);
       assert.equal(f.status, 0, f.out);
-      const studies = (JSON.parse(f.out.slice(0, f.out.lastIndexOf(']') + 1)) as Record<string, { Value?: string[] }>[]).map((m) => m['0020000D']?.Value?.[0]);
+      const studies = (
+        JSON.parse(f.out.slice(0, f.out.lastIndexOf(']') + 1)) as Record<string, { Value?: string[] }>[]
+      ).map((m) => m['0020000D']?.Value?.[0]);
       assert.deepEqual(studies.sort(), [...data.studies].sort());
       const study = data.studies[0]!;
-      const m = run(process.execPath, [CLI, 'move', 'QRSCP@127.0.0.1:12012', '--dest', 'OURRECV', '-k', `StudyInstanceUID=${study}`]);
+      const m = run(process.execPath, [
+        CLI,
+        'move',
+        'QRSCP@127.0.0.1:12012',
+        '--dest',
+        'OURRECV',
+        '-k',
+        `StudyInstanceUID=${study}`,
+      ]);
       assert.equal(m.status, 0, m.out);
-      const g = run(process.execPath, [CLI, 'get', 'QRSCP@127.0.0.1:12012', '--out', got, '-k', `StudyInstanceUID=${study}`]);
+      const g = run(process.execPath, [
+        CLI,
+        'get',
+        'QRSCP@127.0.0.1:12012',
+        '--out',
+        got,
+        '-k',
+        `StudyInstanceUID=${study}`,
+      ]);
       assert.equal(g.status, 0, g.out);
-      const bad = run(process.execPath, [CLI, 'move', 'QRSCP@127.0.0.1:12012', '--dest', 'NOSUCHAE', '-k', `StudyInstanceUID=${study}`]);
+      const bad = run(process.execPath, [
+        CLI,
+        'move',
+        'QRSCP@127.0.0.1:12012',
+        '--dest',
+        'NOSUCHAE',
+        '-k',
+        `StudyInstanceUID=${study}`,
+      ]);
       assert.equal(bad.status, 1);
       assert.match(bad.out, /a801/i);
     } finally {
       await stop(qr);
       await stop(recv);
     }
-    const inStudy = data.uids.filter((u) => readDicomFileSync(join(data.dir, `${u}.dcm`), { stopBeforePixelData: true }).dataset.string('StudyInstanceUID') === data.studies[0]);
+    const inStudy = data.uids.filter(
+      (u) =>
+        readDicomFileSync(join(data.dir, `${u}.dcm`), { stopBeforePixelData: true }).dataset.string(
+          'StudyInstanceUID',
+        ) === data.studies[0],
+    );
     assert.deepEqual(readdirSync(moved).sort(), inStudy.map((u) => `${u}.dcm`).sort());
     assert.deepEqual(readdirSync(got).sort(), inStudy.map((u) => `${u}.dcm`).sort());
     for (const u of inStudy) assert.deepEqual(dump(join(got, `${u}.dcm`)), dump(join(data.dir, `${u}.dcm`)));
@@ -357,14 +584,44 @@ function scenarios(): void {
   test('TLS both ways: our echo/send → storescp +tls; echoscu/storescu +tls → our receive --tls; a plain client is refused', async () => {
     const key = join(tmp, 'key.pem');
     const cert = join(tmp, 'cert.pem');
-    const ssl = run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost']);
+    const ssl = run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+    ]);
     assert.equal(ssl.status, 0, ssl.out);
     // storescu proposes no retired SOP classes: a current one.
-    const f = files.find((x) => ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2', '1.2.840.10008.1.2.2'].includes(x.ts) && !lookupUid(readPart10Info(x.path).sopClassUid)?.retired)!;
+    const f = files.find(
+      (x) =>
+        ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2', '1.2.840.10008.1.2.2'].includes(x.ts) &&
+        !lookupUid(readPart10Info(x.path).sopClassUid)?.retired,
+    )!;
     const tlsArgs = ['--tls', '--tls-key', key, '--tls-cert', cert, '--tls-ca', cert];
     const out1 = join(tmp, 'tls-dcmtk');
     mkdirSync(out1);
-    const scp = start('storescp', ['+tls', key, cert, '-pw', '+cf', cert, '-aet', 'TLSSCP', '-od', out1, '12030']);
+    const scp = start('storescp', [
+      '+tls',
+      key,
+      cert,
+      '-pw',
+      '+cf',
+      cert,
+      '-aet',
+      'TLSSCP',
+      '-od',
+      out1,
+      '12030',
+    ]);
     try {
       await waitPort(12030);
       const e = run(process.execPath, [CLI, 'echo', 'TLSSCP@127.0.0.1:12030', ...tlsArgs]);
@@ -376,13 +633,43 @@ function scenarios(): void {
     }
     assert.equal(readdirSync(out1).length, 1);
     const out2 = join(tmp, 'tls-ours');
-    const ours = start(process.execPath, [CLI, 'receive', '--listen', '12031', '--aet', 'TLSSCP', '--out', out2, ...tlsArgs]);
+    const ours = start(process.execPath, [
+      CLI,
+      'receive',
+      '--listen',
+      '12031',
+      '--aet',
+      'TLSSCP',
+      '--out',
+      out2,
+      ...tlsArgs,
+    ]);
     try {
       await waitPort(12031);
-      assert.equal(run('echoscu', ['+tls', key, cert, '-pw', '+cf', cert, '-aec', 'TLSSCP', '127.0.0.1', '12031']).status, 0);
-      const s = run('storescu', ['+tls', key, cert, '-pw', '+cf', cert, '-aec', 'TLSSCP', '127.0.0.1', '12031', f.path]);
+      assert.equal(
+        run('echoscu', ['+tls', key, cert, '-pw', '+cf', cert, '-aec', 'TLSSCP', '127.0.0.1', '12031'])
+          .status,
+        0,
+      );
+      const s = run('storescu', [
+        '+tls',
+        key,
+        cert,
+        '-pw',
+        '+cf',
+        cert,
+        '-aec',
+        'TLSSCP',
+        '127.0.0.1',
+        '12031',
+        f.path,
+      ]);
       assert.equal(s.status, 0, s.out);
-      assert.notEqual(run('echoscu', ['-aec', 'TLSSCP', '127.0.0.1', '12031']).status, 0, 'plain TCP to a TLS port fails');
+      assert.notEqual(
+        run('echoscu', ['-aec', 'TLSSCP', '127.0.0.1', '12031']).status,
+        0,
+        'plain TCP to a TLS port fails',
+      );
     } finally {
       await stop(ours);
     }

@@ -8,7 +8,13 @@ const dir = process.argv[2]!;
 const stored: { path: string; size: number }[] = [];
 const server = new DicomServer({
   policy: { transferSyntaxesFor: () => ['1.2.840.10008.1.2.1'] },
-  handler: new ServiceRegistry([new StorageScp({ directory: dir, fsync: false, onStored: (s) => stored.push({ path: s.path, size: s.size }) })]),
+  handler: new ServiceRegistry([
+    new StorageScp({
+      directory: dir,
+      fsync: false,
+      onStored: (s) => stored.push({ path: s.path, size: s.size }),
+    }),
+  ]),
 });
 const addr = await server.listen(0);
 process.stdout.write(`${JSON.stringify({ port: addr.port })}\n`);

@@ -34,34 +34,64 @@ async function* largeDataset(uid: string): AsyncIterable<Uint8Array> {
   for (let sent = 0; sent < SIZE; sent += chunk.length) yield chunk;
 }
 
-test('a 1 GiB C-STORE: receiver RSS stays under 150 MB, the file is complete', { timeout: 180_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dk-large-'));
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./large-receiver.js', import.meta.url)), dir], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  try {
-    const { port } = JSON.parse((await lines.next()).value as string) as { port: number };
-    const a = await Association.connect({ host: '127.0.0.1', port, callingAeTitle: 'SCU', calledAeTitle: 'SCP', contexts: [{ abstractSyntax: CT, transferSyntaxes: ['1.2.840.10008.1.2.1'] }], dimseTimeoutMs: 120_000 });
-    const uid = '1.2.826.0.1.3680043.8.498.1';
-    const rsp = await a.requestResponse(1, { CommandField: CommandField.CStoreRq, AffectedSOPClassUID: CT, AffectedSOPInstanceUID: uid, Priority: 0, CommandDataSetType: 0 }, largeDataset(uid));
-    assert.equal(rsp.command.Status, 0);
-    await a.release();
-    child.stdin!.write('stop\n');
-    const report = JSON.parse((await lines.next()).value as string) as { maxRssKiB: number; stored: { path: string; size: number }[] };
-    console.log(`# receiver peak RSS: ${(report.maxRssKiB / 1024).toFixed(1)} MiB for a ${SIZE / 2 ** 20} MiB instance`);
-    assert.ok(report.maxRssKiB < 150 * 1024, `peak RSS ${report.maxRssKiB} KiB`);
-    assert.equal(report.stored.length, 1);
-    const path = report.stored[0]!.path;
-    assert.equal(path, join(dir, `${uid}.dcm`));
-    const size = statSync(path).size;
-    assert.ok(size > SIZE && size < SIZE + 1024, `file size ${size}`);
-    // The last bytes are the pixel data's.
-    const fd = openSync(path, 'r');
-    const tail = new Uint8Array(16);
-    readSync(fd, tail, 0, 16, size - 16);
-    closeSync(fd);
-    assert.ok(tail.every((b) => b === 0x5a));
-  } finally {
-    child.kill();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test(
+  'a 1 GiB C-STORE: receiver RSS stays under 150 MB, the file is complete',
+  { timeout: 180_000 },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dk-large-'));
+    const child = spawn(
+      process.execPath,
+      [fileURLToPath(new URL('./large-receiver.js', import.meta.url)), dir],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    try {
+      const { port } = JSON.parse((await lines.next()).value as string) as { port: number };
+      const a = await Association.connect({
+        host: '127.0.0.1',
+        port,
+        callingAeTitle: 'SCU',
+        calledAeTitle: 'SCP',
+        contexts: [{ abstractSyntax: CT, transferSyntaxes: ['1.2.840.10008.1.2.1'] }],
+        dimseTimeoutMs: 120_000,
+      });
+      const uid = '1.2.826.0.1.3680043.8.498.1';
+      const rsp = await a.requestResponse(
+        1,
+        {
+          CommandField: CommandField.CStoreRq,
+          AffectedSOPClassUID: CT,
+          AffectedSOPInstanceUID: uid,
+          Priority: 0,
+          CommandDataSetType: 0,
+        },
+        largeDataset(uid),
+      );
+      assert.equal(rsp.command.Status, 0);
+      await a.release();
+      child.stdin!.write('stop\n');
+      const report = JSON.parse((await lines.next()).value as string) as {
+        maxRssKiB: number;
+        stored: { path: string; size: number }[];
+      };
+      console.log(
+        `# receiver peak RSS: ${(report.maxRssKiB / 1024).toFixed(1)} MiB for a ${SIZE / 2 ** 20} MiB instance`,
+      );
+      assert.ok(report.maxRssKiB < 150 * 1024, `peak RSS ${report.maxRssKiB} KiB`);
+      assert.equal(report.stored.length, 1);
+      const path = report.stored[0]!.path;
+      assert.equal(path, join(dir, `${uid}.dcm`));
+      const size = statSync(path).size;
+      assert.ok(size > SIZE && size < SIZE + 1024, `file size ${size}`);
+      // The last bytes are the pixel data's.
+      const fd = openSync(path, 'r');
+      const tail = new Uint8Array(16);
+      readSync(fd, tail, 0, 16, size - 16);
+      closeSync(fd);
+      assert.ok(tail.every((b) => b === 0x5a));
+    } finally {
+      child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);

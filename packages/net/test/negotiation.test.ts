@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { acceptedContexts, describeReject, invokedWindow, negotiateAsAcceptor, type AAssociateRq, type AcceptorPolicy } from '../src/index.js';
+import {
+  acceptedContexts,
+  describeReject,
+  invokedWindow,
+  negotiateAsAcceptor,
+  type AAssociateRq,
+  type AcceptorPolicy,
+} from '../src/index.js';
 
 const CT = '1.2.840.10008.5.1.4.1.1.2';
 const MR = '1.2.840.10008.5.1.4.1.1.4';
@@ -24,37 +31,79 @@ function rq(over: Partial<AAssociateRq> = {}): AAssociateRq {
   };
 }
 
-const policy: AcceptorPolicy = { aeTitles: ['SCP'], transferSyntaxesFor: (a) => (a === CT || a === MR ? [ELE, ILE] : undefined) };
+const policy: AcceptorPolicy = {
+  aeTitles: ['SCP'],
+  transferSyntaxesFor: (a) => (a === CT || a === MR ? [ELE, ILE] : undefined),
+};
 
 test('transfer syntax choice: acceptor preference by default, requestor preference on request, * takes the first proposed', () => {
   const a = negotiateAsAcceptor(rq(), policy, {});
   assert.ok(a.accepted);
-  assert.deepEqual(a.contexts.map((c) => [c.id, c.transferSyntax]), [[1, ELE], [3, ELE]]);
+  assert.deepEqual(
+    a.contexts.map((c) => [c.id, c.transferSyntax]),
+    [
+      [1, ELE],
+      [3, ELE],
+    ],
+  );
   const b = negotiateAsAcceptor(rq(), { ...policy, preference: 'requestor' }, {});
   assert.ok(b.accepted);
-  assert.deepEqual(b.contexts.map((c) => [c.id, c.transferSyntax]), [[1, ILE], [3, ELE]]);
+  assert.deepEqual(
+    b.contexts.map((c) => [c.id, c.transferSyntax]),
+    [
+      [1, ILE],
+      [3, ELE],
+    ],
+  );
   const c = negotiateAsAcceptor(rq(), { transferSyntaxesFor: () => ['*'] }, {});
   assert.ok(c.accepted);
-  assert.deepEqual(c.contexts.map((x) => [x.id, x.transferSyntax]), [[1, ILE], [3, J2K]]);
+  assert.deepEqual(
+    c.contexts.map((x) => [x.id, x.transferSyntax]),
+    [
+      [1, ILE],
+      [3, J2K],
+    ],
+  );
 });
 
 test('role selection: answered for accepted SOP classes, narrowed by the policy; requestor reads the answer', () => {
-  const r = rq({ userInformation: { roleSelections: [{ sopClassUid: CT, scuRole: true, scpRole: true }, { sopClassUid: '1.2.3', scuRole: false, scpRole: true }] } });
+  const r = rq({
+    userInformation: {
+      roleSelections: [
+        { sopClassUid: CT, scuRole: true, scpRole: true },
+        { sopClassUid: '1.2.3', scuRole: false, scpRole: true },
+      ],
+    },
+  });
   const a = negotiateAsAcceptor(r, { ...policy, roles: () => ({ scu: false, scp: true }) }, {});
   assert.ok(a.accepted);
   assert.deepEqual(a.ac.userInformation.roleSelections, [{ sopClassUid: CT, scuRole: false, scpRole: true }]);
   const ctx = acceptedContexts(r, a.ac).find((c) => c.abstractSyntax === CT)!;
   assert.deepEqual([ctx.requestorScu, ctx.requestorScp], [false, true]);
   const mr = acceptedContexts(r, a.ac).find((c) => c.abstractSyntax === MR)!;
-  assert.deepEqual([mr.requestorScu, mr.requestorScp], [true, false], 'default roles without a selection item');
+  assert.deepEqual(
+    [mr.requestorScu, mr.requestorScp],
+    [true, false],
+    'default roles without a selection item',
+  );
 });
 
 test('requestor: an answer with a transfer syntax never proposed, or for an unknown ID, is not used', () => {
   const r = rq();
   const a = negotiateAsAcceptor(r, policy, {});
   assert.ok(a.accepted);
-  const ac = { ...a.ac, presentationContexts: [{ id: 1, result: 0 as const, transferSyntax: J2K }, { id: 9, result: 0 as const, transferSyntax: ELE }, { id: 3, result: 0 as const, transferSyntax: ELE }] };
-  assert.deepEqual(acceptedContexts(r, ac).map((c) => c.id), [3]);
+  const ac = {
+    ...a.ac,
+    presentationContexts: [
+      { id: 1, result: 0 as const, transferSyntax: J2K },
+      { id: 9, result: 0 as const, transferSyntax: ELE },
+      { id: 3, result: 0 as const, transferSyntax: ELE },
+    ],
+  };
+  assert.deepEqual(
+    acceptedContexts(r, ac).map((c) => c.id),
+    [3],
+  );
 });
 
 test('asynchronous operations window: negotiated down, 1 without an answer', () => {
@@ -65,12 +114,18 @@ test('asynchronous operations window: negotiated down, 1 without an answer', () 
   assert.equal(invokedWindow(r, a.ac), 8);
   assert.equal(invokedWindow(r, { ...a.ac, userInformation: {} }), 1);
   const none = negotiateAsAcceptor(rq(), policy, {});
-  assert.ok(none.accepted && none.ac.userInformation.asyncOpsWindow === undefined, 'not answered unless proposed');
+  assert.ok(
+    none.accepted && none.ac.userInformation.asyncOpsWindow === undefined,
+    'not answered unless proposed',
+  );
 });
 
 test('rejections are described in the words of PS3.8 Table 9-21', () => {
   const r = negotiateAsAcceptor(rq({ callingAeTitle: 'X' }), { ...policy, callingAeTitles: ['Y'] }, {});
   assert.ok(!r.accepted);
   assert.equal(describeReject(r.rj), 'rejected-permanent, service-user: calling-AE-title-not-recognized');
-  assert.equal(describeReject({ type: 'A-ASSOCIATE-RJ', result: 2, source: 3, reason: 1 }), 'rejected-transient, service-provider (presentation): temporary-congestion');
+  assert.equal(
+    describeReject({ type: 'A-ASSOCIATE-RJ', result: 2, source: 3, reason: 1 }),
+    'rejected-transient, service-provider (presentation): temporary-congestion',
+  );
 });

@@ -1,7 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isDicomError } from '@dicomkit/core';
-import { decodePdu, encodePdu, PduFramer, PduStream, pdataHeader, type AAssociateRq, type Pdu } from '../src/index.js';
+import {
+  decodePdu,
+  encodePdu,
+  PduFramer,
+  PduStream,
+  pdataHeader,
+  type AAssociateRq,
+  type Pdu,
+} from '../src/index.js';
 
 /** Hex with spaces, comments after '#' to the end of a line. */
 function hex(s: string): Uint8Array {
@@ -37,7 +45,9 @@ const RQ: AAssociateRq = {
   calledAeTitle: 'ANY-SCP',
   callingAeTitle: 'ECHOSCU',
   applicationContext: '1.2.840.10008.3.1.1.1',
-  presentationContexts: [{ id: 1, abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: ['1.2.840.10008.1.2'] }],
+  presentationContexts: [
+    { id: 1, abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: ['1.2.840.10008.1.2'] },
+  ],
   userInformation: {
     maxLength: 16384,
     implementationClassUid: '1.2.3',
@@ -54,10 +64,16 @@ const PDATA_BYTES = hex(`
 `);
 
 const SMALL: [Pdu, Uint8Array][] = [
-  [{ type: 'A-ASSOCIATE-RJ', result: 1, source: 1, reason: 7 }, hex('03 00 00000004 00 01 01 07  # RJ permanent, service user, called AE not recognized')],
+  [
+    { type: 'A-ASSOCIATE-RJ', result: 1, source: 1, reason: 7 },
+    hex('03 00 00000004 00 01 01 07  # RJ permanent, service user, called AE not recognized'),
+  ],
   [{ type: 'A-RELEASE-RQ' }, hex('05 00 00000004 00000000')],
   [{ type: 'A-RELEASE-RP' }, hex('06 00 00000004 00000000')],
-  [{ type: 'A-ABORT', source: 2, reason: 2 }, hex('07 00 00000004 00 00 02 02  # abort by provider: unexpected PDU')],
+  [
+    { type: 'A-ABORT', source: 2, reason: 2 },
+    hex('07 00 00000004 00 00 02 02  # abort by provider: unexpected PDU'),
+  ],
 ];
 
 test('A-ASSOCIATE-RQ encodes to the golden bytes and decodes back', () => {
@@ -82,13 +98,34 @@ test('A-ASSOCIATE-AC with every user information sub-item round-trips', () => {
       implementationVersionName: 'X',
       asyncOpsWindow: { maxInvoked: 5, maxPerformed: 1 },
       roleSelections: [{ sopClassUid: '1.2.840.10008.5.1.4.1.1.2', scuRole: false, scpRole: true }],
-      sopClassExtended: [{ sopClassUid: '1.2.840.10008.5.1.4.1.2.2.1', serviceClassApplicationInformation: new Uint8Array([1, 0, 1]) }],
-      sopClassCommonExtended: [{ sopClassUid: '1.2.3', serviceClassUid: '1.2.840.10008.4.2', relatedGeneralSopClassUids: ['1.2.4', '1.2.5'] }],
+      sopClassExtended: [
+        {
+          sopClassUid: '1.2.840.10008.5.1.4.1.2.2.1',
+          serviceClassApplicationInformation: new Uint8Array([1, 0, 1]),
+        },
+      ],
+      sopClassCommonExtended: [
+        {
+          sopClassUid: '1.2.3',
+          serviceClassUid: '1.2.840.10008.4.2',
+          relatedGeneralSopClassUids: ['1.2.4', '1.2.5'],
+        },
+      ],
       userIdentityAc: new Uint8Array([9, 9]),
     },
   };
   assert.deepEqual(decodePdu(encodePdu(ac)), ac);
-  const rq: Pdu = { ...RQ, userInformation: { userIdentityRq: { type: 2, positiveResponseRequested: true, primaryField: new Uint8Array([65]), secondaryField: new Uint8Array([66, 67]) } } };
+  const rq: Pdu = {
+    ...RQ,
+    userInformation: {
+      userIdentityRq: {
+        type: 2,
+        positiveResponseRequested: true,
+        primaryField: new Uint8Array([65]),
+        secondaryField: new Uint8Array([66, 67]),
+      },
+    },
+  };
   assert.deepEqual(decodePdu(encodePdu(rq)), rq);
 });
 
@@ -97,8 +134,14 @@ test('P-DATA-TF golden bytes: PDVs decoded as views', () => {
   assert.equal(p.type, 'P-DATA-TF');
   if (p.type !== 'P-DATA-TF') return;
   assert.equal(p.pdvs.length, 2);
-  assert.deepEqual({ ...p.pdvs[0]!, data: [...p.pdvs[0]!.data] }, { presentationContextId: 1, command: true, last: true, data: [1, 2, 3, 4] });
-  assert.deepEqual({ ...p.pdvs[1]!, data: [...p.pdvs[1]!.data] }, { presentationContextId: 3, command: false, last: false, data: [5, 6] });
+  assert.deepEqual(
+    { ...p.pdvs[0]!, data: [...p.pdvs[0]!.data] },
+    { presentationContextId: 1, command: true, last: true, data: [1, 2, 3, 4] },
+  );
+  assert.deepEqual(
+    { ...p.pdvs[1]!, data: [...p.pdvs[1]!.data] },
+    { presentationContextId: 3, command: false, last: false, data: [5, 6] },
+  );
   assert.equal(p.pdvs[0]!.data.buffer, PDATA_BYTES.buffer, 'no copy');
   assert.deepEqual(encodePdu(p), PDATA_BYTES);
   const h = pdataHeader(1, true, true, 4);
@@ -124,26 +167,55 @@ test('framer: a stream of PDUs split at every byte boundary (and into single byt
   for (let cut = 0; cut <= stream.length; cut++) {
     for (let cut2 = cut; cut2 <= stream.length; cut2 += 7) {
       const f = new PduFramer({ maxPDataLength: 16384 });
-      const got = [...f.push(stream.subarray(0, cut)), ...f.push(stream.subarray(cut, cut2)), ...f.push(stream.subarray(cut2))];
-      assert.deepEqual(got.map((p) => [...p.bytes]), expect, `cut at ${cut}/${cut2}`);
+      const got = [
+        ...f.push(stream.subarray(0, cut)),
+        ...f.push(stream.subarray(cut, cut2)),
+        ...f.push(stream.subarray(cut2)),
+      ];
+      assert.deepEqual(
+        got.map((p) => [...p.bytes]),
+        expect,
+        `cut at ${cut}/${cut2}`,
+      );
       assert.equal(f.pending, 0);
     }
   }
   const f = new PduFramer({ maxPDataLength: 16384 });
   const got = [];
   for (let i = 0; i < stream.length; i++) got.push(...f.push(stream.subarray(i, i + 1)));
-  assert.deepEqual(got.map((p) => [...p.bytes]), expect);
+  assert.deepEqual(
+    got.map((p) => [...p.bytes]),
+    expect,
+  );
 });
 
 test('framer: oversized and unknown PDUs are refused from the header, before the body arrives', () => {
   const f = new PduFramer({ maxPDataLength: 16384 });
   // P-DATA-TF declaring 4 GiB - 1: refused with only the 6 header bytes given.
-  assert.throws(() => f.push(hex('04 00 ffffffff')), (e) => isDicomError(e, 'PDU_INVALID') && /exceeds/.test(e.message));
-  assert.throws(() => new PduFramer({ maxPDataLength: 16384 }).push(hex('04 00 00004007')), (e) => isDicomError(e, 'PDU_INVALID'));
-  assert.throws(() => new PduFramer({ maxPDataLength: 16384 }).push(hex('01 00 7fffffff')), (e) => isDicomError(e, 'PDU_INVALID'));
-  assert.throws(() => new PduFramer({ maxPDataLength: 16384 }).push(hex('07 00 00010000')), (e) => isDicomError(e, 'PDU_INVALID'));
-  assert.throws(() => new PduFramer({ maxPDataLength: 16384 }).push(hex('09 00 00000004')), (e) => isDicomError(e, 'PDU_INVALID') && /unrecognized/.test(e.message));
-  assert.throws(() => new PduFramer({ maxPDataLength: 16384 }).push(hex('00')), (e) => isDicomError(e, 'PDU_INVALID'));
+  assert.throws(
+    () => f.push(hex('04 00 ffffffff')),
+    (e) => isDicomError(e, 'PDU_INVALID') && /exceeds/.test(e.message),
+  );
+  assert.throws(
+    () => new PduFramer({ maxPDataLength: 16384 }).push(hex('04 00 00004007')),
+    (e) => isDicomError(e, 'PDU_INVALID'),
+  );
+  assert.throws(
+    () => new PduFramer({ maxPDataLength: 16384 }).push(hex('01 00 7fffffff')),
+    (e) => isDicomError(e, 'PDU_INVALID'),
+  );
+  assert.throws(
+    () => new PduFramer({ maxPDataLength: 16384 }).push(hex('07 00 00010000')),
+    (e) => isDicomError(e, 'PDU_INVALID'),
+  );
+  assert.throws(
+    () => new PduFramer({ maxPDataLength: 16384 }).push(hex('09 00 00000004')),
+    (e) => isDicomError(e, 'PDU_INVALID') && /unrecognized/.test(e.message),
+  );
+  assert.throws(
+    () => new PduFramer({ maxPDataLength: 16384 }).push(hex('00')),
+    (e) => isDicomError(e, 'PDU_INVALID'),
+  );
   // Exactly at the limit is fine.
   assert.equal(new PduFramer({ maxPDataLength: 16384 }).push(hex('04 00 00004000')).length, 0);
 });
@@ -152,12 +224,22 @@ test('decoder: truncated and inconsistent PDUs are PDU_INVALID with an offset, n
   for (let n = 6; n < RQ_BYTES.length; n++) {
     const cut = RQ_BYTES.slice(0, n);
     new DataView(cut.buffer).setUint32(2, n - 6);
-    assert.throws(() => decodePdu(cut), (e) => isDicomError(e, 'PDU_INVALID') && e.offset !== undefined, `cut at ${n}`);
+    assert.throws(
+      () => decodePdu(cut),
+      (e) => isDicomError(e, 'PDU_INVALID') && e.offset !== undefined,
+      `cut at ${n}`,
+    );
   }
   // PDV length that runs past the PDU.
-  assert.throws(() => decodePdu(hex('04 00 0000000a 00000010 01 03 01020304')), (e) => isDicomError(e, 'PDU_INVALID'));
+  assert.throws(
+    () => decodePdu(hex('04 00 0000000a 00000010 01 03 01020304')),
+    (e) => isDicomError(e, 'PDU_INVALID'),
+  );
   // PDV length below 2.
-  assert.throws(() => decodePdu(hex('04 00 00000006 00000001 01 03')), (e) => isDicomError(e, 'PDU_INVALID'));
+  assert.throws(
+    () => decodePdu(hex('04 00 00000006 00000001 01 03')),
+    (e) => isDicomError(e, 'PDU_INVALID'),
+  );
   // Garbage bytes of every kind never escape as anything but PDU_INVALID.
   let seed = 7;
   for (let i = 0; i < 2000; i++) {
@@ -203,10 +285,20 @@ test('PduStream: P-DATA-TF PDVs streamed as views, split at every byte boundary,
     o += b.length;
   }
   const expected = streamed([stream]);
-  assert.deepEqual(expected.slice(0, 4), [`pdu ${[...RQ_BYTES].join(',')}`, 'pdata 18', 'pdv 1 true true 1,2,3,4', 'pdv 3 false false 5,6']);
+  assert.deepEqual(expected.slice(0, 4), [
+    `pdu ${[...RQ_BYTES].join(',')}`,
+    'pdata 18',
+    'pdv 1 true true 1,2,3,4',
+    'pdv 3 false false 5,6',
+  ]);
   assert.equal(expected.length, 1 + 3 + 3 + SMALL.length);
   for (let cut = 0; cut <= stream.length; cut++)
-    for (let cut2 = cut; cut2 <= stream.length; cut2 += 5) assert.deepEqual(streamed([stream.subarray(0, cut), stream.subarray(cut, cut2), stream.subarray(cut2)]), expected, `cut ${cut}/${cut2}`);
+    for (let cut2 = cut; cut2 <= stream.length; cut2 += 5)
+      assert.deepEqual(
+        streamed([stream.subarray(0, cut), stream.subarray(cut, cut2), stream.subarray(cut2)]),
+        expected,
+        `cut ${cut}/${cut2}`,
+      );
   assert.deepEqual(streamed([...stream].map((b) => new Uint8Array([b]))), expected, 'one byte at a time');
 });
 
@@ -219,5 +311,10 @@ test('PduStream: bad P-DATA-TF framing is PDU_INVALID', () => {
     hex('04 00 00004001'), // above our maximum
     hex('0a'), // unknown type, refused on its first byte
   ];
-  for (const b of bad) assert.throws(() => streamed([b]), (e) => isDicomError(e, 'PDU_INVALID'), [...b].join(' '));
+  for (const b of bad)
+    assert.throws(
+      () => streamed([b]),
+      (e) => isDicomError(e, 'PDU_INVALID'),
+      [...b].join(' '),
+    );
 });

@@ -25,7 +25,9 @@ import {
   type QueryRetrieveProvider,
 } from '../src/index.js';
 
-const shared = (await import(new URL('../../../core/dist/test/shared.js', import.meta.url).href)) as typeof import('../../core/test/shared.js');
+const shared = (await import(
+  new URL('../../../core/dist/test/shared.js', import.meta.url).href
+)) as typeof import('../../core/test/shared.js');
 
 test('matching (PS3.4 §C.2.2.2): single value, universal, wildcard, UID list, ranges', () => {
   assert.ok(matchValue('', ['x'], 'PN'));
@@ -67,10 +69,18 @@ before(async () => {
   const data = join(dir, 'data');
   for (const d of [recvDir, getDir, data]) mkdirSync(d);
   for (const r of shared.dcmtkReadable()) {
-    if (uids.length >= 6 || r.preamble_DICM !== 'Y' || !['1.2.840.10008.1.2.1', '1.2.840.10008.1.2'].includes(r.ts_uid!) || Number(r.size) > 2_000_000) continue;
+    if (
+      uids.length >= 6 ||
+      r.preamble_DICM !== 'Y' ||
+      !['1.2.840.10008.1.2.1', '1.2.840.10008.1.2'].includes(r.ts_uid!) ||
+      Number(r.size) > 2_000_000
+    )
+      continue;
     try {
       const info = readPart10Info(r.abs);
-      const study = readDicomFileSync(r.abs, { stopBeforePixelData: true }).dataset.string('StudyInstanceUID');
+      const study = readDicomFileSync(r.abs, { stopBeforePixelData: true }).dataset.string(
+        'StudyInstanceUID',
+      );
       if (!study || uids.some((u) => u.uid === info.sopInstanceUid)) continue;
       copyFileSync(r.abs, join(data, `${info.sopInstanceUid}.dcm`));
       uids.push({ uid: info.sopInstanceUid, study });
@@ -79,12 +89,29 @@ before(async () => {
     }
   }
   const storage = new Set(allStorageSopClasses());
-  receiver = new DicomServer({ policy: { transferSyntaxesFor: (a) => (storage.has(a) ? ['*'] : undefined) }, handler: new ServiceRegistry([new StorageScp({ directory: recvDir })]) });
+  receiver = new DicomServer({
+    policy: { transferSyntaxesFor: (a) => (storage.has(a) ? ['*'] : undefined) },
+    handler: new ServiceRegistry([new StorageScp({ directory: recvDir })]),
+  });
   const rport = (await receiver.listen(0)).port;
   const qr = new Set<string>(Object.values(QR));
   server = new DicomServer({
-    policy: { aeTitles: ['QRSCP'], transferSyntaxesFor: (a) => (qr.has(a) ? ['1.2.840.10008.1.2.1'] : storage.has(a) ? ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2'] : undefined) },
-    handler: new ServiceRegistry([new QueryRetrieveScp({ provider: new FolderProvider(data), aeTitle: 'QRSCP', destinations: [{ aeTitle: 'RECV', host: '127.0.0.1', port: rport }] })]),
+    policy: {
+      aeTitles: ['QRSCP'],
+      transferSyntaxesFor: (a) =>
+        qr.has(a)
+          ? ['1.2.840.10008.1.2.1']
+          : storage.has(a)
+            ? ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2']
+            : undefined,
+    },
+    handler: new ServiceRegistry([
+      new QueryRetrieveScp({
+        provider: new FolderProvider(data),
+        aeTitle: 'QRSCP',
+        destinations: [{ aeTitle: 'RECV', host: '127.0.0.1', port: rport }],
+      }),
+    ]),
   });
   port = (await server.listen(0)).port;
 });
@@ -94,47 +121,103 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function connect(contexts: { abstractSyntax: string; transferSyntaxes: string[] }[], extra = {}): Promise<Association> {
-  return Association.connect({ host: '127.0.0.1', port, callingAeTitle: 'SCU', calledAeTitle: 'QRSCP', contexts, ...extra });
+function connect(
+  contexts: { abstractSyntax: string; transferSyntaxes: string[] }[],
+  extra = {},
+): Promise<Association> {
+  return Association.connect({
+    host: '127.0.0.1',
+    port,
+    callingAeTitle: 'SCU',
+    calledAeTitle: 'QRSCP',
+    contexts,
+    ...extra,
+  });
 }
 
-test('C-FIND Study Root, STUDY and IMAGE levels, against a folder', { skip: shared.needTestdata() }, async () => {
-  const a = await connect([{ abstractSyntax: QR.StudyRootFind, transferSyntaxes: ['1.2.840.10008.1.2.1'] }]);
-  const studies = await find(a, 'STUDY', identifierFrom(['StudyInstanceUID', 'PatientName', 'NumberOfStudyRelatedInstances'], 'STUDY'));
-  assert.equal(studies.status, 0);
-  assert.deepEqual(studies.matches.map((m) => m.string('StudyInstanceUID')).sort(), [...new Set(uids.map((u) => u.study))].sort());
-  for (const m of studies.matches) {
-    assert.equal(m.string('QueryRetrieveLevel'), 'STUDY');
-    assert.equal(m.number('NumberOfStudyRelatedInstances'), uids.filter((u) => u.study === m.string('StudyInstanceUID')).length);
-  }
-  const one = uids[0]!;
-  const images = await find(a, 'STUDY', identifierFrom([`StudyInstanceUID=${one.study}`, 'SOPInstanceUID'], 'IMAGE'));
-  assert.deepEqual(images.matches.map((m) => m.string('SOPInstanceUID')).sort(), uids.filter((u) => u.study === one.study).map((u) => u.uid).sort());
-  await a.release();
-});
+test(
+  'C-FIND Study Root, STUDY and IMAGE levels, against a folder',
+  { skip: shared.needTestdata() },
+  async () => {
+    const a = await connect([
+      { abstractSyntax: QR.StudyRootFind, transferSyntaxes: ['1.2.840.10008.1.2.1'] },
+    ]);
+    const studies = await find(
+      a,
+      'STUDY',
+      identifierFrom(['StudyInstanceUID', 'PatientName', 'NumberOfStudyRelatedInstances'], 'STUDY'),
+    );
+    assert.equal(studies.status, 0);
+    assert.deepEqual(
+      studies.matches.map((m) => m.string('StudyInstanceUID')).sort(),
+      [...new Set(uids.map((u) => u.study))].sort(),
+    );
+    for (const m of studies.matches) {
+      assert.equal(m.string('QueryRetrieveLevel'), 'STUDY');
+      assert.equal(
+        m.number('NumberOfStudyRelatedInstances'),
+        uids.filter((u) => u.study === m.string('StudyInstanceUID')).length,
+      );
+    }
+    const one = uids[0]!;
+    const images = await find(
+      a,
+      'STUDY',
+      identifierFrom([`StudyInstanceUID=${one.study}`, 'SOPInstanceUID'], 'IMAGE'),
+    );
+    assert.deepEqual(
+      images.matches.map((m) => m.string('SOPInstanceUID')).sort(),
+      uids
+        .filter((u) => u.study === one.study)
+        .map((u) => u.uid)
+        .sort(),
+    );
+    await a.release();
+  },
+);
 
-test('C-MOVE to a configured destination, A801 to another; C-GET on the same association', { skip: shared.needTestdata() }, async () => {
-  const one = uids[0]!;
-  const expected = uids.filter((u) => u.study === one.study).map((u) => `${u.uid}.dcm`).sort();
-  const a = await connect([{ abstractSyntax: QR.StudyRootMove, transferSyntaxes: ['1.2.840.10008.1.2.1'] }]);
-  const progress: number[] = [];
-  const r = await move(a, 'STUDY', identifierFrom([`StudyInstanceUID=${one.study}`], 'STUDY'), 'RECV', { onProgress: (p) => progress.push(p.remaining) });
-  assert.deepEqual([r.status, r.completed, r.failed], [0, expected.length, 0]);
-  assert.equal(progress.length, expected.length - 1, 'a pending response after each sub-operation but the last');
-  assert.deepEqual(readdirSync(recvDir).sort(), expected);
-  const bad = await move(a, 'STUDY', identifierFrom([`StudyInstanceUID=${one.study}`], 'STUDY'), 'NOSUCHAE');
-  assert.equal(bad.status, 0xa801);
-  await a.release();
+test(
+  'C-MOVE to a configured destination, A801 to another; C-GET on the same association',
+  { skip: shared.needTestdata() },
+  async () => {
+    const one = uids[0]!;
+    const expected = uids
+      .filter((u) => u.study === one.study)
+      .map((u) => `${u.uid}.dcm`)
+      .sort();
+    const a = await connect([
+      { abstractSyntax: QR.StudyRootMove, transferSyntaxes: ['1.2.840.10008.1.2.1'] },
+    ]);
+    const progress: number[] = [];
+    const r = await move(a, 'STUDY', identifierFrom([`StudyInstanceUID=${one.study}`], 'STUDY'), 'RECV', {
+      onProgress: (p) => progress.push(p.remaining),
+    });
+    assert.deepEqual([r.status, r.completed, r.failed], [0, expected.length, 0]);
+    assert.equal(
+      progress.length,
+      expected.length - 1,
+      'a pending response after each sub-operation but the last',
+    );
+    assert.deepEqual(readdirSync(recvDir).sort(), expected);
+    const bad = await move(
+      a,
+      'STUDY',
+      identifierFrom([`StudyInstanceUID=${one.study}`], 'STUDY'),
+      'NOSUCHAE',
+    );
+    assert.equal(bad.status, 0xa801);
+    await a.release();
 
-  const { contexts, roleSelections } = getContexts('STUDY');
-  const g = await connect(contexts, { roleSelections });
-  g.handler = new ServiceRegistry([new StorageScp({ directory: getDir })]);
-  const got = await get(g, 'STUDY', identifierFrom([`StudyInstanceUID=${one.study}`], 'STUDY'));
-  assert.deepEqual([got.status, got.completed, got.failed], [0, expected.length, 0]);
-  await g.release();
-  // After the release: the temporary files kept ready for more C-STOREs are gone too.
-  assert.deepEqual(readdirSync(getDir).sort(), expected);
-});
+    const { contexts, roleSelections } = getContexts('STUDY');
+    const g = await connect(contexts, { roleSelections });
+    g.handler = new ServiceRegistry([new StorageScp({ directory: getDir })]);
+    const got = await get(g, 'STUDY', identifierFrom([`StudyInstanceUID=${one.study}`], 'STUDY'));
+    assert.deepEqual([got.status, got.completed, got.failed], [0, expected.length, 0]);
+    await g.release();
+    // After the release: the temporary files kept ready for more C-STOREs are gone too.
+    assert.deepEqual(readdirSync(getDir).sort(), expected);
+  },
+);
 
 test('C-CANCEL: a cancelled C-FIND ends with status Cancel (0xFE00)', async () => {
   const slow: QueryRetrieveProvider = {
@@ -148,12 +231,24 @@ test('C-CANCEL: a cancelled C-FIND ends with status Cancel (0xFE00)', async () =
     },
     retrieve: () => [],
   };
-  const s = new DicomServer({ policy: { transferSyntaxesFor: () => ['1.2.840.10008.1.2.1'] }, handler: new ServiceRegistry([new QueryRetrieveScp({ provider: slow, aeTitle: 'X' })]) });
+  const s = new DicomServer({
+    policy: { transferSyntaxesFor: () => ['1.2.840.10008.1.2.1'] },
+    handler: new ServiceRegistry([new QueryRetrieveScp({ provider: slow, aeTitle: 'X' })]),
+  });
   const p = (await s.listen(0)).port;
   try {
-    const a = await Association.connect({ host: '127.0.0.1', port: p, callingAeTitle: 'SCU', calledAeTitle: 'X', contexts: [{ abstractSyntax: QR.PatientRootFind, transferSyntaxes: ['1.2.840.10008.1.2.1'] }] });
+    const a = await Association.connect({
+      host: '127.0.0.1',
+      port: p,
+      callingAeTitle: 'SCU',
+      calledAeTitle: 'X',
+      contexts: [{ abstractSyntax: QR.PatientRootFind, transferSyntaxes: ['1.2.840.10008.1.2.1'] }],
+    });
     const ctl = new AbortController();
-    const r = await find(a, 'PATIENT', identifierFrom(['PatientID'], 'PATIENT'), { signal: ctl.signal, onMatch: () => ctl.abort() });
+    const r = await find(a, 'PATIENT', identifierFrom(['PatientID'], 'PATIENT'), {
+      signal: ctl.signal,
+      onMatch: () => ctl.abort(),
+    });
     assert.equal(r.status, 0xfe00);
     assert.ok(r.matches.length < 20, `${r.matches.length} matches before the cancel took effect`);
     await a.release();

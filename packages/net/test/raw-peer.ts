@@ -74,7 +74,9 @@ export function rq(over: Partial<AAssociateRq> = {}): AAssociateRq {
     calledAeTitle: 'SCP',
     callingAeTitle: 'RAW',
     applicationContext: '1.2.840.10008.3.1.1.1',
-    presentationContexts: [{ id: 1, abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: ['1.2.840.10008.1.2'] }],
+    presentationContexts: [
+      { id: 1, abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: ['1.2.840.10008.1.2'] },
+    ],
     userInformation: { maxLength: 16384, implementationClassUid: '1.2.3' },
     ...over,
   };

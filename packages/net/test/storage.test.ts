@@ -7,15 +7,46 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildFileMeta, concatChunks, Dataset, ExplicitVRLittleEndian, parseDicom, transferSyntaxOrDefault, writeDatasetChunks } from '@dicomkit/core';
-import { Association, CommandField, decodeCommand, DicomServer, encodeCommand, encodePdu, part10Header, safeFileName, ServiceRegistry, StorageScp, verificationScp } from '../src/index.js';
+import {
+  buildFileMeta,
+  concatChunks,
+  Dataset,
+  ExplicitVRLittleEndian,
+  parseDicom,
+  transferSyntaxOrDefault,
+  writeDatasetChunks,
+} from '@dicomkit/core';
+import {
+  Association,
+  CommandField,
+  decodeCommand,
+  DicomServer,
+  encodeCommand,
+  encodePdu,
+  part10Header,
+  safeFileName,
+  ServiceRegistry,
+  StorageScp,
+  verificationScp,
+} from '../src/index.js';
 import { RawPeer, rq } from './raw-peer.js';
 
 const CT = '1.2.840.10008.5.1.4.1.1.2';
 
 test('safeFileName: only well-formed UIDs become file names', () => {
   assert.equal(safeFileName('1.2.840.113619.2.55'), '1.2.840.113619.2.55');
-  for (const evil of ['../../etc/passwd', '..', '.', '1.2/../../x', '1.2\\..\\x', '', 'a'.repeat(65), '1..2', '/abs', '1.2.3\0']) {
+  for (const evil of [
+    '../../etc/passwd',
+    '..',
+    '.',
+    '1.2/../../x',
+    '1.2\\..\\x',
+    '',
+    'a'.repeat(65),
+    '1..2',
+    '/abs',
+    '1.2.3\0',
+  ]) {
     const n = safeFileName(evil);
     assert.match(n, /^invalid-uid-[0-9a-f]{32}$/, JSON.stringify(evil));
   }
@@ -36,7 +67,12 @@ test('part10Header: byte for byte the File Meta that buildFileMeta writes, odd a
   const cases: [string, string, string, string | undefined][] = [
     [CT, '1.2.3.4', '1.2.840.10008.1.2.1', 'STORESCU'],
     [CT, '1.2.3.45', '1.2.840.10008.1.2', 'ODD'],
-    ['1.2.840.10008.5.1.4.1.1.4', '1.2.826.0.1.3680043.8.498.12345678901234567890', '1.2.840.10008.1.2.4.80', undefined],
+    [
+      '1.2.840.10008.5.1.4.1.1.4',
+      '1.2.826.0.1.3680043.8.498.12345678901234567890',
+      '1.2.840.10008.1.2.4.80',
+      undefined,
+    ],
     [CT, '', '1.2.840.10008.1.2.1', 'A'],
   ];
   for (const [cls, inst, ts, ae] of cases) {
@@ -48,11 +84,21 @@ test('part10Header: byte for byte the File Meta that buildFileMeta writes, odd a
   }
 });
 
-async function withServer(opts: { decide?: (o: { sopInstanceUid: string }) => number; maxAssociations?: number; idleTimeoutMs?: number }, f: (port: number, dir: string) => Promise<void>): Promise<void> {
+async function withServer(
+  opts: {
+    decide?: (o: { sopInstanceUid: string }) => number;
+    maxAssociations?: number;
+    idleTimeoutMs?: number;
+  },
+  f: (port: number, dir: string) => Promise<void>,
+): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'dk-store-'));
   const server = new DicomServer({
     policy: { transferSyntaxesFor: () => ['1.2.840.10008.1.2.1'] },
-    handler: new ServiceRegistry([verificationScp, new StorageScp({ directory: dir, ...(opts.decide ? { decide: opts.decide } : {}) })]),
+    handler: new ServiceRegistry([
+      verificationScp,
+      new StorageScp({ directory: dir, ...(opts.decide ? { decide: opts.decide } : {}) }),
+    ]),
     ...(opts.maxAssociations ? { maxAssociations: opts.maxAssociations } : {}),
     ...(opts.idleTimeoutMs ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
   });
@@ -70,14 +116,40 @@ function dataset(uid: string): Uint8Array {
   const el = (tag: [number, number], value: string): number[] => {
     const v = [...value].map((c) => c.charCodeAt(0));
     if (v.length % 2) v.push(0);
-    return [tag[0] & 0xff, tag[0] >> 8, tag[1] & 0xff, tag[1] >> 8, 0x55, 0x49, v.length & 0xff, v.length >> 8, ...v];
+    return [
+      tag[0] & 0xff,
+      tag[0] >> 8,
+      tag[1] & 0xff,
+      tag[1] >> 8,
+      0x55,
+      0x49,
+      v.length & 0xff,
+      v.length >> 8,
+      ...v,
+    ];
   };
   return new Uint8Array([...el([0x0008, 0x0016], CT), ...el([0x0008, 0x0018], uid)]);
 }
 
 async function store(port: number, uid: string): Promise<number> {
-  const a = await Association.connect({ host: '127.0.0.1', port, callingAeTitle: 'SCU', calledAeTitle: 'SCP', contexts: [{ abstractSyntax: CT, transferSyntaxes: ['1.2.840.10008.1.2.1'] }] });
-  const rsp = await a.requestResponse(1, { CommandField: CommandField.CStoreRq, AffectedSOPClassUID: CT, AffectedSOPInstanceUID: uid, Priority: 0, CommandDataSetType: 0 }, dataset(uid));
+  const a = await Association.connect({
+    host: '127.0.0.1',
+    port,
+    callingAeTitle: 'SCU',
+    calledAeTitle: 'SCP',
+    contexts: [{ abstractSyntax: CT, transferSyntaxes: ['1.2.840.10008.1.2.1'] }],
+  });
+  const rsp = await a.requestResponse(
+    1,
+    {
+      CommandField: CommandField.CStoreRq,
+      AffectedSOPClassUID: CT,
+      AffectedSOPInstanceUID: uid,
+      Priority: 0,
+      CommandDataSetType: 0,
+    },
+    dataset(uid),
+  );
   await a.release();
   return rsp.command.Status ?? -1;
 }
@@ -108,14 +180,31 @@ test('PDUs, command sets and data sets split across socket reads survive the reu
         await pause();
       }
     };
-    const associate = encodePdu(rq({ presentationContexts: [{ id: 1, abstractSyntax: CT, transferSyntaxes: ['1.2.840.10008.1.2.1'] }] }));
+    const associate = encodePdu(
+      rq({
+        presentationContexts: [{ id: 1, abstractSyntax: CT, transferSyntaxes: ['1.2.840.10008.1.2.1'] }],
+      }),
+    );
     await inPieces(associate, [3, 40, associate.length - 5]);
     assert.equal(((await peer.next()) as { type: string }).type, 'A-ASSOCIATE-AC');
     for (const uid of ['1.2.3.4.5', '1.2.3.4.66']) {
-      const command = encodeCommand({ CommandField: CommandField.CStoreRq, MessageID: 7, AffectedSOPClassUID: CT, AffectedSOPInstanceUID: uid, Priority: 0, CommandDataSetType: 0 });
+      const command = encodeCommand({
+        CommandField: CommandField.CStoreRq,
+        MessageID: 7,
+        AffectedSOPClassUID: CT,
+        AffectedSOPInstanceUID: uid,
+        Priority: 0,
+        CommandDataSetType: 0,
+      });
       const data = dataset(uid);
-      const pdus = encodePdu({ type: 'P-DATA-TF', pdvs: [{ presentationContextId: 1, command: true, last: true, data: command }] });
-      const pdus2 = encodePdu({ type: 'P-DATA-TF', pdvs: [{ presentationContextId: 1, command: false, last: true, data }] });
+      const pdus = encodePdu({
+        type: 'P-DATA-TF',
+        pdvs: [{ presentationContextId: 1, command: true, last: true, data: command }],
+      });
+      const pdus2 = encodePdu({
+        type: 'P-DATA-TF',
+        pdvs: [{ presentationContextId: 1, command: false, last: true, data }],
+      });
       // Cut inside the PDU header, the PDV header, the command set, and the data set.
       await inPieces(pdus, [4, 9, 30, pdus.length - 7]);
       await inPieces(pdus2, [2, 20, pdus2.length - 3]);
@@ -137,10 +226,27 @@ test('PDUs, command sets and data sets split across socket reads survive the reu
 
 test('temporary files kept ready for the next C-STORE are removed when the association is aborted', async () => {
   await withServer({}, async (port, dir) => {
-    const a = await Association.connect({ host: '127.0.0.1', port, callingAeTitle: 'SCU', calledAeTitle: 'SCP', contexts: [{ abstractSyntax: CT, transferSyntaxes: ['1.2.840.10008.1.2.1'] }] });
-    const rsp = await a.requestResponse(1, { CommandField: CommandField.CStoreRq, AffectedSOPClassUID: CT, AffectedSOPInstanceUID: '1.2.3.9', Priority: 0, CommandDataSetType: 0 }, dataset('1.2.3.9'));
+    const a = await Association.connect({
+      host: '127.0.0.1',
+      port,
+      callingAeTitle: 'SCU',
+      calledAeTitle: 'SCP',
+      contexts: [{ abstractSyntax: CT, transferSyntaxes: ['1.2.840.10008.1.2.1'] }],
+    });
+    const rsp = await a.requestResponse(
+      1,
+      {
+        CommandField: CommandField.CStoreRq,
+        AffectedSOPClassUID: CT,
+        AffectedSOPInstanceUID: '1.2.3.9',
+        Priority: 0,
+        CommandDataSetType: 0,
+      },
+      dataset('1.2.3.9'),
+    );
     assert.equal(rsp.command.Status, 0);
-    const spares = (): string[] => readdirSync(dir).filter((n) => n.startsWith('.dicomkit-') && n.endsWith('.part'));
+    const spares = (): string[] =>
+      readdirSync(dir).filter((n) => n.startsWith('.dicomkit-') && n.endsWith('.part'));
     for (let i = 0; i < 50 && spares().length < 4; i++) await new Promise((r) => setTimeout(r, 20));
     assert.equal(spares().length, 4, 'four temporary files created ahead');
     a.abort();
@@ -193,11 +299,21 @@ test('idle timeout: an association that goes quiet is aborted and closed', async
 
 test('200 half-open connections that never speak do not stop the SCP; ARTIM closes them', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dk-halfopen-'));
-  const server = new DicomServer({ policy: { transferSyntaxesFor: () => ['1.2.840.10008.1.2'] }, handler: new ServiceRegistry([verificationScp]), artimMs: 500 });
+  const server = new DicomServer({
+    policy: { transferSyntaxesFor: () => ['1.2.840.10008.1.2'] },
+    handler: new ServiceRegistry([verificationScp]),
+    artimMs: 500,
+  });
   const { port } = await server.listen(0);
   try {
     const idle = await Promise.all(Array.from({ length: 200 }, () => RawPeer.connect(port)));
-    const a = await Association.connect({ host: '127.0.0.1', port, callingAeTitle: 'SCU', calledAeTitle: 'ANY', contexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: ['1.2.840.10008.1.2'] }] });
+    const a = await Association.connect({
+      host: '127.0.0.1',
+      port,
+      callingAeTitle: 'SCU',
+      calledAeTitle: 'ANY',
+      contexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: ['1.2.840.10008.1.2'] }],
+    });
     await a.release();
     const closed = await Promise.all(idle.map((p) => p.next(5000)));
     assert.ok(closed.every((c) => c === 'closed'));

@@ -133,7 +133,8 @@ export async function convert(input: string, output: string, o: ConvertOptions):
   }
   const target = targetSyntax(o.transferSyntax, source);
   let file = { meta: source.meta, dataset: source.dataset, transferSyntax: source.transferSyntax ?? target };
-  if (needsTranscoding(source.transferSyntax, target, source.dataset)) file = await transcode(file, target.uid);
+  if (needsTranscoding(source.transferSyntax, target, source.dataset))
+    file = await transcode(file, target.uid);
   await writeDicomFile(output, { meta: file.meta, dataset: file.dataset }, { transferSyntax: target.uid });
 }
 

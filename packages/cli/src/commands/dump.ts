@@ -2,7 +2,14 @@
  * `dicomkit dump <files...>`: a human-readable tree of every element, like dcmdump.
  */
 import type { Command } from 'commander';
-import { formatTag, lookupTag, VR_INFO, type Dataset, type DicomElement, type DicomFile } from '@dicomkit/core';
+import {
+  formatTag,
+  lookupTag,
+  VR_INFO,
+  type Dataset,
+  type DicomElement,
+  type DicomFile,
+} from '@dicomkit/core';
 import { readDicomFile } from '@dicomkit/core/node';
 import { reportAndExit } from '../errors.js';
 
@@ -56,18 +63,28 @@ export function dumpDataset(ds: Dataset, opts: DumpOptions, out: string[], depth
     const isPrivate = (el.tag >>> 16) % 2 === 1;
     if (isPrivate && !opts.private) continue;
     const entry = lookupTag(el.tag);
-    const keyword = entry?.keyword ?? (isPrivate ? `PrivateTag${ds.privateCreatorOf(el.tag) ? ` [${ds.privateCreatorOf(el.tag)}]` : ''}` : 'Unknown');
+    const keyword =
+      entry?.keyword ??
+      (isPrivate
+        ? `PrivateTag${ds.privateCreatorOf(el.tag) ? ` [${ds.privateCreatorOf(el.tag)}]` : ''}`
+        : 'Unknown');
     if (el.items) {
-      out.push(`${indent}${formatTag(el.tag)} SQ (Sequence with ${el.undefinedLength ? 'undefined' : 'explicit'} length #=${el.items.length}) # ${el.undefinedLength ? 'u/l' : '   -'}, 1 ${keyword}`);
+      out.push(
+        `${indent}${formatTag(el.tag)} SQ (Sequence with ${el.undefinedLength ? 'undefined' : 'explicit'} length #=${el.items.length}) # ${el.undefinedLength ? 'u/l' : '   -'}, 1 ${keyword}`,
+      );
       el.items.forEach((item, i) => {
-        out.push(`${indent}  (FFFE,E000) na (Item #${i + 1} with ${item.undefinedLength ? 'undefined' : 'explicit'} length #=${item.size})`);
+        out.push(
+          `${indent}  (FFFE,E000) na (Item #${i + 1} with ${item.undefinedLength ? 'undefined' : 'explicit'} length #=${item.size})`,
+        );
         dumpDataset(item, opts, out, depth + 2);
       });
       continue;
     }
     const value = describeValue(ds, el, opts.maxLength);
     const length = el.encapsulated ? 'u/l' : String(el.length);
-    out.push(`${indent}${formatTag(el.tag)} ${el.vr} ${value.padEnd(Math.max(0, 40 - indent.length))} # ${length.padStart(4)}, ${valueMultiplicity(ds, el)} ${keyword}`);
+    out.push(
+      `${indent}${formatTag(el.tag)} ${el.vr} ${value.padEnd(Math.max(0, 40 - indent.length))} # ${length.padStart(4)}, ${valueMultiplicity(ds, el)} ${keyword}`,
+    );
   }
 }
 
@@ -86,7 +103,9 @@ export function dumpFile(f: DicomFile, opts: DumpOptions): string {
 export function registerDump(program: Command): void {
   program
     .command('dump')
-    .description('print every element of DICOM files as a tree (tag, VR, value, length, keyword), like dcmdump')
+    .description(
+      'print every element of DICOM files as a tree (tag, VR, value, length, keyword), like dcmdump',
+    )
     .argument('<files...>', 'DICOM files')
     .option('--no-meta', 'leave out the File Meta Information')
     .option('--no-private', 'leave out private elements')

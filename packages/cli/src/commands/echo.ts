@@ -3,7 +3,14 @@
  */
 import type { Command } from 'commander';
 import { Association, echo, describeStatus, VERIFICATION_SOP_CLASS } from '@dicomkit/net';
-import { checkAeTitle, cliLogger, parsePeer, tlsClientOptions, withTls, type TlsCliOptions } from '../net/address.js';
+import {
+  checkAeTitle,
+  cliLogger,
+  parsePeer,
+  tlsClientOptions,
+  withTls,
+  type TlsCliOptions,
+} from '../net/address.js';
 import { UsageError } from '../errors.js';
 
 interface EchoOptions extends TlsCliOptions {
@@ -31,7 +38,12 @@ export function registerEcho(program: Command): void {
       port: peer.port,
       calledAeTitle: peer.aeTitle,
       callingAeTitle: checkAeTitle(o.aet),
-      contexts: [{ abstractSyntax: VERIFICATION_SOP_CLASS, transferSyntaxes: ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2'] }],
+      contexts: [
+        {
+          abstractSyntax: VERIFICATION_SOP_CLASS,
+          transferSyntaxes: ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2'],
+        },
+      ],
       connectTimeoutMs: ms,
       dimseTimeoutMs: ms,
       tls: tlsClientOptions(o),

@@ -5,8 +5,22 @@
  */
 import type { Command } from 'commander';
 import { mkdirSync, statSync } from 'node:fs';
-import { allStorageSopClasses, DicomServer, ServiceRegistry, StorageScp, verificationScp, VERIFICATION_SOP_CLASS } from '@dicomkit/net';
-import { checkAeTitle, cliLogger, parseListen, tlsServerOptions, withTls, type TlsCliOptions } from '../net/address.js';
+import {
+  allStorageSopClasses,
+  DicomServer,
+  ServiceRegistry,
+  StorageScp,
+  verificationScp,
+  VERIFICATION_SOP_CLASS,
+} from '@dicomkit/net';
+import {
+  checkAeTitle,
+  cliLogger,
+  parseListen,
+  tlsServerOptions,
+  withTls,
+  type TlsCliOptions,
+} from '../net/address.js';
 import { UsageError } from '../errors.js';
 
 interface ReceiveOptions extends TlsCliOptions {
@@ -55,7 +69,8 @@ export function registerReceive(program: Command): void {
           fsync: o.fsync,
           onStored: (s) => {
             count++;
-            if (o.verbose) process.stderr.write(`stored ${s.path} from ${s.callingAeTitle} (${s.size} bytes)\n`);
+            if (o.verbose)
+              process.stderr.write(`stored ${s.path} from ${s.callingAeTitle} (${s.size} bytes)\n`);
           },
         }),
       ]),

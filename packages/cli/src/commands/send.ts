@@ -8,8 +8,24 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { isDicomError } from '@dicomkit/core';
-import { Association, contextsFor, fileContexts, describeStatus, readPart10Info, statusCategory, storeFiles, type Part10Info } from '@dicomkit/net';
-import { checkAeTitle, cliLogger, parsePeer, tlsClientOptions, withTls, type TlsCliOptions } from '../net/address.js';
+import {
+  Association,
+  contextsFor,
+  fileContexts,
+  describeStatus,
+  readPart10Info,
+  statusCategory,
+  storeFiles,
+  type Part10Info,
+} from '@dicomkit/net';
+import {
+  checkAeTitle,
+  cliLogger,
+  parsePeer,
+  tlsClientOptions,
+  withTls,
+  type TlsCliOptions,
+} from '../net/address.js';
 import { UsageError } from '../errors.js';
 
 interface SendOptions extends TlsCliOptions {
@@ -46,7 +62,11 @@ export function registerSend(program: Command): void {
       .option('--timeout <seconds>', 'connect and response timeout', '60')
       .option('--max-pdu <bytes>', 'the maximum PDU length we receive', '262144')
       .option('--associations <n>', 'associations to send over side by side', '1')
-      .option('--window <n>', 'C-STOREs outstanding at once, when the peer negotiates asynchronous operations (PS3.7 §D.3.3.3)', '16')
+      .option(
+        '--window <n>',
+        'C-STOREs outstanding at once, when the peer negotiates asynchronous operations (PS3.7 §D.3.3.3)',
+        '16',
+      )
       .option('-v, --verbose', 'log each file and the association'),
   ).action(async (paths: string[], o: SendOptions) => {
     const peer = parsePeer(o.to);
@@ -68,7 +88,9 @@ export function registerSend(program: Command): void {
       }
     }
     /** Batches whose presentation contexts fit in one association (at most 128). */
-    const batchesOf = (list: { path: string; info: Part10Info }[]): { path: string; info: Part10Info }[][] => {
+    const batchesOf = (
+      list: { path: string; info: Part10Info }[],
+    ): { path: string; info: Part10Info }[][] => {
       const batches: { path: string; info: Part10Info }[][] = [];
       let batch: { path: string; info: Part10Info }[] = [];
       let keys = new Set<string>();
@@ -86,7 +108,13 @@ export function registerSend(program: Command): void {
       if (batch.length) batches.push(batch);
       return batches;
     };
-    const bar = process.stderr.isTTY && !o.verbose ? new SingleBar({ format: 'send [{bar}] {value}/{total} files | {rate} files/s', hideCursor: true }, Presets.shades_classic) : undefined;
+    const bar =
+      process.stderr.isTTY && !o.verbose
+        ? new SingleBar(
+            { format: 'send [{bar}] {value}/{total} files | {rate} files/s', hideCursor: true },
+            Presets.shades_classic,
+          )
+        : undefined;
     bar?.start(files.length, failed, { rate: '0' });
     const start = Date.now();
 
@@ -101,7 +129,9 @@ export function registerSend(program: Command): void {
         connectTimeoutMs: ms,
         dimseTimeoutMs: ms,
         maxPduLength: Number(o.maxPdu),
-        ...(Number(o.window) > 1 ? { asyncOpsWindow: { maxInvoked: Number(o.window), maxPerformed: 1 } } : {}),
+        ...(Number(o.window) > 1
+          ? { asyncOpsWindow: { maxInvoked: Number(o.window), maxPerformed: 1 } }
+          : {}),
         tls: tlsClientOptions(o),
         log: cliLogger(!!o.verbose),
         artimMs: 5000,
@@ -122,7 +152,8 @@ export function registerSend(program: Command): void {
               failed++;
               problems.push(line);
             }
-            if (o.verbose) process.stderr.write(`${path}: ${describeStatus(r.status)} in ${r.transferSyntaxUid}\n`);
+            if (o.verbose)
+              process.stderr.write(`${path}: ${describeStatus(r.status)} in ${r.transferSyntaxUid}\n`);
           } else if (skipped) {
             failed++;
             notSent++;
@@ -130,7 +161,9 @@ export function registerSend(program: Command): void {
             failed++;
             problems.push(`${path}: ${isDicomError(e) ? e.describe() : (e as Error).message}`);
           }
-          bar?.update(sent + failed, { rate: ((sent + failed) / Math.max(0.001, (Date.now() - start) / 1000)).toFixed(1) });
+          bar?.update(sent + failed, {
+            rate: ((sent + failed) / Math.max(0.001, (Date.now() - start) / 1000)).toFixed(1),
+          });
         },
       });
       if (notSent > 0) problems.push(`${notSent} file(s) not sent: the association ended`);
@@ -141,9 +174,11 @@ export function registerSend(program: Command): void {
     const lanes = Math.max(1, Math.min(Number(o.associations) || 1, infos.length || 1));
     const groups = Array.from({ length: lanes }, (_, k) => infos.filter((_, j) => j % lanes === k));
     try {
-      await Promise.all(groups.map(async (g) => {
-        for (const b of batchesOf(g)) await sendBatch(b);
-      }));
+      await Promise.all(
+        groups.map(async (g) => {
+          for (const b of batchesOf(g)) await sendBatch(b);
+        }),
+      );
     } catch (e) {
       bar?.stop();
       throw e;
@@ -151,7 +186,9 @@ export function registerSend(program: Command): void {
     bar?.stop();
     const secs = (Date.now() - start) / 1000;
     for (const p of problems) process.stderr.write(`${p}\n`);
-    process.stdout.write(`sent ${sent}, failed ${failed}, warnings ${warnings} (${files.length} files, ${secs.toFixed(2)} s)\n`);
+    process.stdout.write(
+      `sent ${sent}, failed ${failed}, warnings ${warnings} (${files.length} files, ${secs.toFixed(2)} s)\n`,
+    );
     if (failed > 0) process.exitCode = 1;
   });
 }

@@ -28,7 +28,8 @@ export function parseListen(s: string): { host: string; port: number } {
 }
 
 export function checkAeTitle(ae: string): string {
-  if (!/^[\x20-\x5b\x5d-\x7e]{1,16}$/.test(ae) || ae.trim() === '') throw new UsageError(`"${ae}" is not a valid AE title (1–16 characters, no backslash)`);
+  if (!/^[\x20-\x5b\x5d-\x7e]{1,16}$/.test(ae) || ae.trim() === '')
+    throw new UsageError(`"${ae}" is not a valid AE title (1–16 characters, no backslash)`);
   return ae;
 }
 
@@ -60,7 +61,9 @@ export function tlsServerOptions(o: TlsCliOptions): TlsOptions | undefined {
     minVersion: 'TLSv1.2',
     key: readFileSync(o.tlsKey),
     cert: readFileSync(o.tlsCert),
-    ...(o.tlsCa?.length ? { ca: o.tlsCa.map((p) => readFileSync(p)), requestCert: true, rejectUnauthorized: !o.tlsNoVerify } : {}),
+    ...(o.tlsCa?.length
+      ? { ca: o.tlsCa.map((p) => readFileSync(p)), requestCert: true, rejectUnauthorized: !o.tlsNoVerify }
+      : {}),
   };
 }
 

@@ -42,8 +42,17 @@ export function readBulk(ref: BulkDataRef): Uint8Array {
  * multi-frame Pixel Data is `readBulkRange(ref, frame * frameSize, frameSize)`.
  */
 export function readBulkRange(ref: BulkDataRef, start: number, length: number): Uint8Array {
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(length) || start < 0 || length < 0 || start + length > ref.length) {
-    throw new DicomError('INVALID_VALUE', `bytes ${start}..${start + length} are outside the ${ref.length}-byte value`);
+  if (
+    !Number.isSafeInteger(start) ||
+    !Number.isSafeInteger(length) ||
+    start < 0 ||
+    length < 0 ||
+    start + length > ref.length
+  ) {
+    throw new DicomError(
+      'INVALID_VALUE',
+      `bytes ${start}..${start + length} are outside the ${ref.length}-byte value`,
+    );
   }
   return ref.source.read(ref.offset + start, length);
 }

@@ -8,7 +8,14 @@ import { DicomError } from '../errors.js';
 import { readBulk } from './bulk.js';
 import { DicomElement, type ElementValue } from './element.js';
 import { EncapsulatedPixelData } from './fragments.js';
-import { isPrivateCreator, isPrivateTag, parseTagString, privateCreatorTagFor, SpecificCharacterSetTag, type Tag } from './tag.js';
+import {
+  isPrivateCreator,
+  isPrivateTag,
+  parseTagString,
+  privateCreatorTagFor,
+  SpecificCharacterSetTag,
+  type Tag,
+} from './tag.js';
 import { decodeBinary, decodeStrings, parseNumberStrings, swapBytes } from './values.js';
 import { normalizeCharsets } from '../charset/codec.js';
 
@@ -102,7 +109,9 @@ export class Dataset {
       // Character set terms are CS (default repertoire); an empty first value means ISO-IR 6.
       // From the raw bytes when there are any (whatever VR the element came with), else the value set.
       const decoded = el.isDecoded && Array.isArray(el.decoded) ? (el.decoded as unknown[]) : [];
-      cs = el.raw ? decodeStrings('CS', el.raw, []) : decoded.map((v) => (typeof v === 'string' ? v : String(v)));
+      cs = el.raw
+        ? decodeStrings('CS', el.raw, [])
+        : decoded.map((v) => (typeof v === 'string' ? v : String(v)));
       if (cs.length > 1 && cs[0] === '') cs = ['ISO 2022 IR 6', ...cs.slice(1)];
       cs = normalizeCharsets(cs);
     } else cs = this.parent ? this.parent.characterSets : [];
@@ -175,7 +184,10 @@ export class Dataset {
     const kind = VR_INFO[el.vr].kind;
     if (kind === 'number-string') return decodeStrings(el.vr, el.raw ?? new Uint8Array(0), []);
     const v = this.decode(el);
-    if (Array.isArray(v)) return (v as unknown[]).map((x) => (typeof x === 'number' && kind === 'tag' ? x.toString(16).padStart(8, '0').toUpperCase() : String(x)));
+    if (Array.isArray(v))
+      return (v as unknown[]).map((x) =>
+        typeof x === 'number' && kind === 'tag' ? x.toString(16).padStart(8, '0').toUpperCase() : String(x),
+      );
     return [];
   }
 
@@ -196,7 +208,8 @@ export class Dataset {
 
   bigints(t: TagLike): bigint[] {
     const v = this.value(t);
-    if (Array.isArray(v)) return (v as unknown[]).map((x) => (typeof x === 'bigint' ? x : BigInt(x as number)));
+    if (Array.isArray(v))
+      return (v as unknown[]).map((x) => (typeof x === 'bigint' ? x : BigInt(x as number)));
     return [];
   }
 
@@ -215,7 +228,11 @@ export class Dataset {
   }
 
   /** Sets a value: the VR defaults to the dictionary's. Strings, numbers, bigints, bytes or items as in {@link value}. */
-  set(t: TagLike, vr: VR | undefined, value: ElementValue | string | number | bigint | (string | number)[]): DicomElement {
+  set(
+    t: TagLike,
+    vr: VR | undefined,
+    value: ElementValue | string | number | bigint | (string | number)[],
+  ): DicomElement {
     const tag = resolveTag(t);
     const useVR = vr ?? dictionaryVR(tag);
     const el = new DicomElement(tag, useVR, undefined, true);
@@ -232,7 +249,8 @@ export class Dataset {
       else if (value instanceof Uint8Array) v = value;
       else if (Array.isArray(value)) v = value as ElementValue;
       else v = [value] as ElementValue;
-      if (VR_INFO[useVR].kind === 'bytes' && !(v instanceof Uint8Array)) throw new DicomError('INVALID_VALUE', `${useVR} needs a Uint8Array`);
+      if (VR_INFO[useVR].kind === 'bytes' && !(v instanceof Uint8Array))
+        throw new DicomError('INVALID_VALUE', `${useVR} needs a Uint8Array`);
       el.decoded = v;
       el.isDecoded = true;
     }

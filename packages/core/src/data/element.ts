@@ -8,7 +8,8 @@ import type { EncapsulatedPixelData } from './fragments.js';
 import type { Dataset } from './dataset.js';
 
 /** What a decoded value can be (see Dataset.value for the mapping per VR). */
-export type ElementValue = string[] | number[] | bigint[] | Uint8Array | Dataset[] | EncapsulatedPixelData | undefined;
+export type ElementValue =
+  string[] | number[] | bigint[] | Uint8Array | Dataset[] | EncapsulatedPixelData | undefined;
 
 export class DicomElement {
   /** Decoded value, once decoded or when set by a caller. */

@@ -48,7 +48,10 @@ export class EncapsulatedPixelData {
    * Offset Table, one fragment per frame when the counts match, a single frame spanning all fragments.
    * (Frames with an empty offset table and several fragments each are found by {@link framesByStartMarker}.)
    */
-  frameFragmentRanges(numberOfFrames: number, extendedOffsets?: readonly bigint[] | readonly number[]): [number, number][] {
+  frameFragmentRanges(
+    numberOfFrames: number,
+    extendedOffsets?: readonly bigint[] | readonly number[],
+  ): [number, number][] {
     // Cached per (frames, offsets): locating frame N must not cost a pass over every fragment each time.
     const eot = extendedOffsets ?? [];
     const key = `${numberOfFrames}:${eot.length}:${eot[0] ?? ''}:${eot[eot.length - 1] ?? ''}:${this.fragments.length}:${this.basicOffsetTable.length}`;
@@ -61,15 +64,23 @@ export class EncapsulatedPixelData {
   private ranges: [number, number][] | undefined;
   private rangesKey = '';
 
-  private computeRanges(numberOfFrames: number, extendedOffsets?: readonly bigint[] | readonly number[]): [number, number][] {
+  private computeRanges(
+    numberOfFrames: number,
+    extendedOffsets?: readonly bigint[] | readonly number[],
+  ): [number, number][] {
     const n = this.fragments.length;
-    const offsets = extendedOffsets?.length ? extendedOffsets.map(Number) : this.basicOffsetTable.length ? Array.from(this.basicOffsetTable) : undefined;
+    const offsets = extendedOffsets?.length
+      ? extendedOffsets.map(Number)
+      : this.basicOffsetTable.length
+        ? Array.from(this.basicOffsetTable)
+        : undefined;
     if (offsets) {
       const pos = this.fragmentPositions();
       const index = new Map(pos.map((p, i) => [p, i]));
       const starts = offsets.map((o) => {
         const i = index.get(o);
-        if (i === undefined) throw new DicomError('INVALID_VALUE', `offset table entry ${o} does not point at a fragment`);
+        if (i === undefined)
+          throw new DicomError('INVALID_VALUE', `offset table entry ${o} does not point at a fragment`);
         return i;
       });
       return starts.map((s, k) => [s, k + 1 < starts.length ? starts[k + 1]! : n]);
@@ -85,17 +96,25 @@ export class EncapsulatedPixelData {
     for (let i = 0; i < this.fragments.length; i++) {
       // Only the first two bytes of each fragment: fragments left in the file are not read whole.
       const f = this.fragments[i]!;
-      const head = f.bytes ?? (f.ref ? readBulk({ ...f.ref, length: Math.min(2, f.ref.length) }) : new Uint8Array(0));
+      const head =
+        f.bytes ?? (f.ref ? readBulk({ ...f.ref, length: Math.min(2, f.ref.length) }) : new Uint8Array(0));
       if (head.length >= 2 && head[0] === 0xff && (head[1] === 0xd8 || head[1] === 0x4f)) starts.push(i);
     }
     if (starts.length !== numberOfFrames) {
-      throw new DicomError('INVALID_VALUE', `cannot locate ${numberOfFrames} frames in ${this.fragments.length} fragments without an offset table`);
+      throw new DicomError(
+        'INVALID_VALUE',
+        `cannot locate ${numberOfFrames} frames in ${this.fragments.length} fragments without an offset table`,
+      );
     }
     return starts.map((s, k) => [s, k + 1 < starts.length ? starts[k + 1]! : this.fragments.length]);
   }
 
   /** The bytes of frame `index` (0-based), concatenated across its fragments. */
-  frame(index: number, numberOfFrames: number, extendedOffsets?: readonly bigint[] | readonly number[]): Uint8Array {
+  frame(
+    index: number,
+    numberOfFrames: number,
+    extendedOffsets?: readonly bigint[] | readonly number[],
+  ): Uint8Array {
     const ranges = this.frameFragmentRanges(numberOfFrames, extendedOffsets);
     const r = ranges[index];
     if (!r) throw new DicomError('INVALID_VALUE', `frame ${index + 1} is out of range (1..${ranges.length})`);

@@ -53,7 +53,11 @@ export function decodeStrings(vr: VR, raw: Uint8Array, charsets: readonly string
   const len = raw.length;
   if (len === 0) return [];
   const info = VR_INFO[vr];
-  if (!info.charsetGoverned || charsets.length === 0 || (charsets.length === 1 && LATIN1_IDENTITY.has(charsets[0]!))) {
+  if (
+    !info.charsetGoverned ||
+    charsets.length === 0 ||
+    (charsets.length === 1 && LATIN1_IDENTITY.has(charsets[0]!))
+  ) {
     // Fast path: the default repertoire. Find the delimiters and the padding in the bytes themselves.
     if (info.kind === 'text') {
       let end = len;
@@ -103,16 +107,27 @@ export function decodeBinary(vr: VR, raw: Uint8Array, littleEndian: boolean): nu
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const le = littleEndian;
   switch (vr) {
-    case 'US': return Array.from({ length: n }, (_, i) => dv.getUint16(i * 2, le));
-    case 'SS': return Array.from({ length: n }, (_, i) => dv.getInt16(i * 2, le));
-    case 'UL': return Array.from({ length: n }, (_, i) => dv.getUint32(i * 4, le));
-    case 'SL': return Array.from({ length: n }, (_, i) => dv.getInt32(i * 4, le));
-    case 'FL': return Array.from({ length: n }, (_, i) => dv.getFloat32(i * 4, le));
-    case 'FD': return Array.from({ length: n }, (_, i) => dv.getFloat64(i * 8, le));
-    case 'SV': return Array.from({ length: n }, (_, i) => dv.getBigInt64(i * 8, le));
-    case 'UV': return Array.from({ length: n }, (_, i) => dv.getBigUint64(i * 8, le));
+    case 'US':
+      return Array.from({ length: n }, (_, i) => dv.getUint16(i * 2, le));
+    case 'SS':
+      return Array.from({ length: n }, (_, i) => dv.getInt16(i * 2, le));
+    case 'UL':
+      return Array.from({ length: n }, (_, i) => dv.getUint32(i * 4, le));
+    case 'SL':
+      return Array.from({ length: n }, (_, i) => dv.getInt32(i * 4, le));
+    case 'FL':
+      return Array.from({ length: n }, (_, i) => dv.getFloat32(i * 4, le));
+    case 'FD':
+      return Array.from({ length: n }, (_, i) => dv.getFloat64(i * 8, le));
+    case 'SV':
+      return Array.from({ length: n }, (_, i) => dv.getBigInt64(i * 8, le));
+    case 'UV':
+      return Array.from({ length: n }, (_, i) => dv.getBigUint64(i * 8, le));
     case 'AT':
-      return Array.from({ length: n }, (_, i) => ((dv.getUint16(i * 4, le) << 16) | dv.getUint16(i * 4 + 2, le)) >>> 0);
+      return Array.from(
+        { length: n },
+        (_, i) => ((dv.getUint16(i * 4, le) << 16) | dv.getUint16(i * 4 + 2, le)) >>> 0,
+      );
     default:
       throw new DicomError('INVALID_VALUE', `${vr} is not a binary number VR`);
   }
@@ -132,23 +147,34 @@ export function formatDS(n: number): string {
   let s = String(n);
   if (s.length <= 16) return s;
   for (let p = 15; p > 0; p--) {
-    s = n.toPrecision(p).replace(/(\.\d*?)0+(e|$)/, '$1$2').replace(/\.(e|$)/, '$1');
+    s = n
+      .toPrecision(p)
+      .replace(/(\.\d*?)0+(e|$)/, '$1$2')
+      .replace(/\.(e|$)/, '$1');
     if (s.length <= 16) return s;
   }
   return s;
 }
 
 /** Encodes a value for writing, padded to even length. */
-export function encodeValue(vr: VR, value: unknown, charsets: readonly string[], littleEndian: boolean): Uint8Array {
+export function encodeValue(
+  vr: VR,
+  value: unknown,
+  charsets: readonly string[],
+  littleEndian: boolean,
+): Uint8Array {
   const info = VR_INFO[vr];
   switch (info.kind) {
     case 'string':
     case 'text':
     case 'number-string': {
-      const arr = (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]) as unknown[];
+      const arr = (
+        Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]
+      ) as unknown[];
       const strs = arr.map((v) => {
         if (v === null || v === undefined) return '';
-        if (typeof v === 'number') return vr === 'DS' ? formatDS(v) : vr === 'IS' ? String(Math.trunc(v)) : String(v);
+        if (typeof v === 'number')
+          return vr === 'DS' ? formatDS(v) : vr === 'IS' ? String(Math.trunc(v)) : String(v);
         return String(v);
       });
       const text = strs.join('\\');
@@ -164,21 +190,41 @@ export function encodeValue(vr: VR, value: unknown, charsets: readonly string[],
       arr.forEach((v, i) => {
         const o = i * info.unitSize;
         switch (vr) {
-          case 'US': dv.setUint16(o, Number(v), le); break;
-          case 'SS': dv.setInt16(o, Number(v), le); break;
-          case 'UL': dv.setUint32(o, Number(v), le); break;
-          case 'SL': dv.setInt32(o, Number(v), le); break;
-          case 'FL': dv.setFloat32(o, Number(v), le); break;
-          case 'FD': dv.setFloat64(o, Number(v), le); break;
-          case 'SV': dv.setBigInt64(o, BigInt(v), le); break;
-          case 'UV': dv.setBigUint64(o, BigInt(v), le); break;
-          case 'AT': dv.setUint16(o, Number(v) >>> 16, le); dv.setUint16(o + 2, Number(v) & 0xffff, le); break;
+          case 'US':
+            dv.setUint16(o, Number(v), le);
+            break;
+          case 'SS':
+            dv.setInt16(o, Number(v), le);
+            break;
+          case 'UL':
+            dv.setUint32(o, Number(v), le);
+            break;
+          case 'SL':
+            dv.setInt32(o, Number(v), le);
+            break;
+          case 'FL':
+            dv.setFloat32(o, Number(v), le);
+            break;
+          case 'FD':
+            dv.setFloat64(o, Number(v), le);
+            break;
+          case 'SV':
+            dv.setBigInt64(o, BigInt(v), le);
+            break;
+          case 'UV':
+            dv.setBigUint64(o, BigInt(v), le);
+            break;
+          case 'AT':
+            dv.setUint16(o, Number(v) >>> 16, le);
+            dv.setUint16(o + 2, Number(v) & 0xffff, le);
+            break;
         }
       });
       return out;
     }
     case 'bytes': {
-      if (!(value instanceof Uint8Array)) throw new DicomError('INVALID_VALUE', `${vr} needs a Uint8Array value`);
+      if (!(value instanceof Uint8Array))
+        throw new DicomError('INVALID_VALUE', `${vr} needs a Uint8Array value`);
       // Bytes are held little endian; OW/OF/... swap for big endian.
       const b = littleEndian || info.unitSize === 1 ? value : swapBytes(value, info.unitSize);
       return pad(b, vr);

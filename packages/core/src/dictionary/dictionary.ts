@@ -27,7 +27,14 @@ let repeaters: AttributeEntry[] | undefined;
 let repeatersByMask: [number, Map<number, AttributeEntry>][] | undefined;
 
 function parseLine(line: string, repeating: boolean): AttributeEntry {
-  const [t, vr, vm, keyword, name, retired] = line.split('\t') as [string, string, string, string, string, string];
+  const [t, vr, vm, keyword, name, retired] = line.split('\t') as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const vrs = vr === 'NONE' ? [] : (vr.split('|') as VR[]);
   if (!repeating) return { tag: parseInt(t, 16) >>> 0, vrs, vm, keyword, name, retired: retired === 'R' };
   let mask = 0;

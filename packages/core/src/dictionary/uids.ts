@@ -45,5 +45,7 @@ export function uidsOfType(type: string): UidEntry[] {
 
 /** Storage SOP classes: every SOP Class whose name ends in "Storage" (PS3.4 Annex B), as storage SCPs accept. */
 export function storageSopClasses(): UidEntry[] {
-  return uidsOfType('SOP Class').filter((e) => /Storage( - For (Presentation|Processing))?$|Storage$/.test(e.name) && !/Commitment/.test(e.name));
+  return uidsOfType('SOP Class').filter(
+    (e) => /Storage( - For (Presentation|Processing))?$|Storage$/.test(e.name) && !/Commitment/.test(e.name),
+  );
 }

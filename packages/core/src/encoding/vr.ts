@@ -7,9 +7,40 @@
  */
 
 export type VR =
-  | 'AE' | 'AS' | 'AT' | 'CS' | 'DA' | 'DS' | 'DT' | 'FD' | 'FL' | 'IS' | 'LO' | 'LT' | 'OB' | 'OD'
-  | 'OF' | 'OL' | 'OV' | 'OW' | 'PN' | 'SH' | 'SL' | 'SQ' | 'SS' | 'ST' | 'SV' | 'TM' | 'UC' | 'UI'
-  | 'UL' | 'UN' | 'UR' | 'US' | 'UT' | 'UV';
+  | 'AE'
+  | 'AS'
+  | 'AT'
+  | 'CS'
+  | 'DA'
+  | 'DS'
+  | 'DT'
+  | 'FD'
+  | 'FL'
+  | 'IS'
+  | 'LO'
+  | 'LT'
+  | 'OB'
+  | 'OD'
+  | 'OF'
+  | 'OL'
+  | 'OV'
+  | 'OW'
+  | 'PN'
+  | 'SH'
+  | 'SL'
+  | 'SQ'
+  | 'SS'
+  | 'ST'
+  | 'SV'
+  | 'TM'
+  | 'UC'
+  | 'UI'
+  | 'UL'
+  | 'UN'
+  | 'UR'
+  | 'US'
+  | 'UT'
+  | 'UV';
 
 /** How a VR's value is decoded. */
 export type VRKind =

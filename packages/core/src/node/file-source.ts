@@ -15,7 +15,10 @@ export class FileSource implements ByteSource {
   }
 
   read(offset: number, length: number): Uint8Array {
-    if (offset + length > this.size) throw new DicomError('TRUNCATED', `${length} bytes at ${offset} are past the end of ${this.path}`, { offset });
+    if (offset + length > this.size)
+      throw new DicomError('TRUNCATED', `${length} bytes at ${offset} are past the end of ${this.path}`, {
+        offset,
+      });
     const fd = openSync(this.path, 'r');
     try {
       return readExactly(fd, offset, length);
@@ -25,13 +28,21 @@ export class FileSource implements ByteSource {
   }
 
   readInto(offset: number, target: Uint8Array): void {
-    if (offset + target.length > this.size) throw new DicomError('TRUNCATED', `${target.length} bytes at ${offset} are past the end of ${this.path}`, { offset });
+    if (offset + target.length > this.size)
+      throw new DicomError(
+        'TRUNCATED',
+        `${target.length} bytes at ${offset} are past the end of ${this.path}`,
+        { offset },
+      );
     const fd = openSync(this.path, 'r');
     try {
       let got = 0;
       while (got < target.length) {
         const n = readSync(fd, target, got, target.length - got, offset + got);
-        if (n === 0) throw new DicomError('TRUNCATED', `${this.path} ended at byte ${offset + got}`, { offset: offset + got });
+        if (n === 0)
+          throw new DicomError('TRUNCATED', `${this.path} ended at byte ${offset + got}`, {
+            offset: offset + got,
+          });
         got += n;
       }
     } finally {

@@ -40,6 +40,10 @@ export function writeDicomFileSync(path: string, file: WritableFile, options: Wr
   writeChunksAtomic(path, writeDicomStream(file, { ...options, reuseBuffer: true }));
 }
 
-export async function writeDicomFile(path: string, file: WritableFile, options: WriteOptions = {}): Promise<void> {
+export async function writeDicomFile(
+  path: string,
+  file: WritableFile,
+  options: WriteOptions = {},
+): Promise<void> {
   writeDicomFileSync(path, file, options);
 }

@@ -123,7 +123,8 @@ export class DatasetReader {
 
   private tagPath(tag?: Tag): string {
     const parts: string[] = [];
-    for (let i = 0; i < this.path.length; i += 2) parts.push(`${formatTag(this.path[i]!)}[${this.path[i + 1]}]`);
+    for (let i = 0; i < this.path.length; i += 2)
+      parts.push(`${formatTag(this.path[i]!)}[${this.path[i + 1]}]`);
     if (tag !== undefined) parts.push(formatTag(tag));
     return parts.join('.');
   }
@@ -134,8 +135,10 @@ export class DatasetReader {
 
   private warn(code: DicomWarning['code'], message: string, tag?: Tag, offset = this.offset): void {
     // A UN re-read with its dictionary VR is what the standard asks for (§6.2.2): noted, never fatal.
-    if (this.strict && code !== 'UN_REREAD') this.fail(STRICT_CODE[code] ?? (code as DicomErrorCode), message, tag, offset);
-    if (this.warnings.length < 1000) this.warnings.push({ code, message, offset, tagPath: this.tagPath(tag) });
+    if (this.strict && code !== 'UN_REREAD')
+      this.fail(STRICT_CODE[code] ?? (code as DicomErrorCode), message, tag, offset);
+    if (this.warnings.length < 1000)
+      this.warnings.push({ code, message, offset, tagPath: this.tagPath(tag) });
   }
 
   /** Makes bytes [pos, pos + n) available in `buf`; false at the end of the source. */
@@ -205,12 +208,17 @@ export class DatasetReader {
         this.cpLe = this.le;
       }
       if (end >= 0 && abs >= end) {
-        if (abs > end) this.fail('VALUE_TOO_LONG', `an element runs ${abs - end} bytes past the end of its item`);
+        if (abs > end)
+          this.fail('VALUE_TOO_LONG', `an element runs ${abs - end} bytes past the end of its item`);
         if (lengthGroup >= 0) this.checkGroupLength(lengthGroup, groupEnd, abs);
         return;
       }
       if (abs >= this.size) {
-        if (inItem) this.warn('INVALID_ITEM', 'the input ended inside an item of undefined length (no Item Delimitation Item)');
+        if (inItem)
+          this.warn(
+            'INVALID_ITEM',
+            'the input ended inside an item of undefined length (no Item Delimitation Item)',
+          );
         if (lengthGroup >= 0) this.checkGroupLength(lengthGroup, groupEnd, abs);
         return;
       }
@@ -223,17 +231,32 @@ export class DatasetReader {
       const tag = ((this.u16(p) << 16) | this.u16(p + 2)) >>> 0;
       if (tag === ItemDelimitationTag) {
         this.pos += 8;
-        if (!inItem) this.warn('INVALID_ITEM', 'an Item Delimitation Item outside an item of undefined length', tag, abs);
+        if (!inItem)
+          this.warn(
+            'INVALID_ITEM',
+            'an Item Delimitation Item outside an item of undefined length',
+            tag,
+            abs,
+          );
         if (inItem) return;
         continue;
       }
       if (tag === SequenceDelimitationTag || tag === ItemTag) {
         if (inItem && tag === SequenceDelimitationTag) {
           // A missing Item Delimitation Item: the item ends where its sequence does. Leave it for the sequence.
-          this.warn('INVALID_ITEM', 'a Sequence Delimitation Item where an Item Delimitation Item was expected', tag, abs);
+          this.warn(
+            'INVALID_ITEM',
+            'a Sequence Delimitation Item where an Item Delimitation Item was expected',
+            tag,
+            abs,
+          );
           return;
         }
-        this.fail('INVALID_ITEM', `unexpected ${tag === ItemTag ? 'Item' : 'Sequence Delimitation Item'} in a dataset`, tag);
+        this.fail(
+          'INVALID_ITEM',
+          `unexpected ${tag === ItemTag ? 'Item' : 'Sequence Delimitation Item'} in a dataset`,
+          tag,
+        );
       }
       if (lengthGroup >= 0 && tag >>> 16 !== lengthGroup) {
         this.checkGroupLength(lengthGroup, groupEnd, abs);
@@ -259,7 +282,12 @@ export class DatasetReader {
   private checkGroupLength(group: number, expectedEnd: number, actualEnd: number): void {
     if (expectedEnd !== actualEnd) {
       const g = group.toString(16).toUpperCase().padStart(4, '0');
-      this.warn('GROUP_LENGTH', `group ${g} ends ${actualEnd - expectedEnd} bytes away from where its Group Length says`, undefined, actualEnd);
+      this.warn(
+        'GROUP_LENGTH',
+        `group ${g} ends ${actualEnd - expectedEnd} bytes away from where its Group Length says`,
+        undefined,
+        actualEnd,
+      );
     }
   }
 
@@ -319,11 +347,21 @@ export class DatasetReader {
         const implicitLength = this.u32(p + 4);
         if (implicitLength === UNDEFINED_LENGTH || implicitLength <= this.size - (start + 8)) {
           // Not a VR at all: an implicit VR element inside explicit VR data (seen in real files).
-          this.warn('IMPLICIT_IN_EXPLICIT', 'an element without a VR in explicit VR data, read as implicit VR', tag, start);
+          this.warn(
+            'IMPLICIT_IN_EXPLICIT',
+            'an element without a VR in explicit VR data, read as implicit VR',
+            tag,
+            start,
+          );
           length = implicitLength;
         } else {
           // Bytes that are no VR (e.g. two spaces) followed by a 2-byte length, as dcmtk reads them.
-          this.warn('VR_MISMATCH', `non-standard VR bytes ${b0.toString(16).padStart(2, '0')} ${b1.toString(16).padStart(2, '0')}: read with a 2-byte length as ${vr}`, tag, start);
+          this.warn(
+            'VR_MISMATCH',
+            `non-standard VR bytes ${b0.toString(16).padStart(2, '0')} ${b1.toString(16).padStart(2, '0')}: read with a 2-byte length as ${vr}`,
+            tag,
+            start,
+          );
           length = this.u16(p + 6);
         }
       }
@@ -341,7 +379,13 @@ export class DatasetReader {
       if (vr === 'SQ' || vr === 'UN' || (!this.explicit && !PIXEL_TAGS.has(tag))) {
         // §6.2.2: UN of undefined length is a sequence encoded in Implicit VR Little Endian.
         const switchToImplicit = vr === 'UN';
-        if (switchToImplicit && this.explicit) this.warn('UN_REREAD', 'UN of undefined length read as a sequence in Implicit VR Little Endian (PS3.5 §6.2.2)', tag, start);
+        if (switchToImplicit && this.explicit)
+          this.warn(
+            'UN_REREAD',
+            'UN of undefined length read as a sequence in Implicit VR Little Endian (PS3.5 §6.2.2)',
+            tag,
+            start,
+          );
         el.vr = 'SQ';
         if (switchToImplicit && PIXEL_TAGS.has(tag)) {
           el.vr = 'OB';
@@ -366,20 +410,31 @@ export class DatasetReader {
     const remaining = this.size - (this.base + this.pos);
     if (length > remaining) {
       if (depth === 0 && !this.strict) {
-        this.warn('TRUNCATED', `${formatTag(tag)} ${vr} declares ${length} bytes but only ${remaining} remain; the element is dropped`, tag, start);
+        this.warn(
+          'TRUNCATED',
+          `${formatTag(tag)} ${vr} declares ${length} bytes but only ${remaining} remain; the element is dropped`,
+          tag,
+          start,
+        );
         this.pos += remaining;
         return;
       }
       this.fail('VALUE_TOO_LONG', `${vr} value of ${length} bytes but only ${remaining} remain`, tag, start);
     }
-    if (length & 1 && vr !== 'SQ' && vr !== 'UN') this.warn('ODD_LENGTH', `odd value length ${length}`, tag, start);
+    if (length & 1 && vr !== 'SQ' && vr !== 'UN')
+      this.warn('ODD_LENGTH', `odd value length ${length}`, tag, start);
 
     if (vr === 'UN' && this.explicit) {
       // A Private Creator is LO whatever its header says (PS3.5 §7.8.1).
       const dictVR = isPrivateCreator(tag) ? 'LO' : isPrivateTag(tag) ? undefined : lookupTag(tag)?.vrs[0];
       if (dictVR && dictVR !== 'UN') {
         // The value of UN is encoded as Implicit VR Little Endian (§6.2.2): re-read it with the dictionary VR.
-        this.warn('UN_REREAD', `UN re-read as ${dictVR}, the VR the dictionary gives ${formatTag(tag)}`, tag, start);
+        this.warn(
+          'UN_REREAD',
+          `UN re-read as ${dictVR}, the VR the dictionary gives ${formatTag(tag)}`,
+          tag,
+          start,
+        );
         if (dictVR === 'SQ') {
           const saved = { explicitVR: this.explicit, littleEndian: this.le };
           this.setState({ explicitVR: false, littleEndian: true });
@@ -396,7 +451,12 @@ export class DatasetReader {
 
     if (vr === 'SQ' && !this.explicit && length > 0 && !this.startsWithItem()) {
       // Implicit VR gave SQ from the dictionary, but the value holds no item: the writer used another VR.
-      this.warn('VR_MISMATCH', `${formatTag(tag)} is SQ in the dictionary but its value is not a sequence: read as UN`, tag, start);
+      this.warn(
+        'VR_MISMATCH',
+        `${formatTag(tag)} is SQ in the dictionary but its value is not a sequence: read as UN`,
+        tag,
+        start,
+      );
       vr = 'UN';
       el.vr = 'UN';
     }
@@ -413,7 +473,8 @@ export class DatasetReader {
       el.bulk = { source: this.source, offset: this.base + this.pos, length };
       this.pos += length;
     } else {
-      if (!this.ensure(length)) this.fail('TRUNCATED', `the input ends inside a ${length}-byte value`, tag, start);
+      if (!this.ensure(length))
+        this.fail('TRUNCATED', `the input ends inside a ${length}-byte value`, tag, start);
       el.raw = this.buf.subarray(this.pos, this.pos + length);
       this.pos += length;
     }
@@ -422,12 +483,18 @@ export class DatasetReader {
 
   /** Items of a sequence up to `end` (absolute), or to a Sequence Delimitation Item when `end` is -1 (§7.5). */
   private readItems(parent: Dataset, seqTag: Tag, end: number, depth: number): Dataset[] {
-    if (depth > this.maxDepth) this.fail('NESTING_TOO_DEEP', `sequences nested deeper than ${this.maxDepth}`, seqTag);
+    if (depth > this.maxDepth)
+      this.fail('NESTING_TOO_DEEP', `sequences nested deeper than ${this.maxDepth}`, seqTag);
     const items: Dataset[] = [];
     for (;;) {
       const abs = this.base + this.pos;
       if (end >= 0 && abs >= end) {
-        if (abs > end) this.fail('VALUE_TOO_LONG', `the items run ${abs - end} bytes past the end of the sequence`, seqTag);
+        if (abs > end)
+          this.fail(
+            'VALUE_TOO_LONG',
+            `the items run ${abs - end} bytes past the end of the sequence`,
+            seqTag,
+          );
         return items;
       }
       if (!this.ensure(8)) {
@@ -443,16 +510,25 @@ export class DatasetReader {
       const itemLength = this.u32(this.pos + 4);
       if (tag === SequenceDelimitationTag) {
         this.pos += 8;
-        if (end >= 0) this.warn('INVALID_ITEM', 'a Sequence Delimitation Item in a sequence of defined length', seqTag);
+        if (end >= 0)
+          this.warn('INVALID_ITEM', 'a Sequence Delimitation Item in a sequence of defined length', seqTag);
         return items;
       }
       if (tag !== ItemTag) {
         if (end < 0 && depth === 1 && !this.strict) {
           // A sequence of undefined length that ends without its delimiter: resume with the dataset.
-          this.warn('INVALID_ITEM', `expected an Item, found ${formatTag(tag)}: the sequence is closed here`, seqTag);
+          this.warn(
+            'INVALID_ITEM',
+            `expected an Item, found ${formatTag(tag)}: the sequence is closed here`,
+            seqTag,
+          );
           return items;
         }
-        this.fail('INVALID_ITEM', `expected an Item (FFFE,E000) in the sequence, found ${formatTag(tag)}`, seqTag);
+        this.fail(
+          'INVALID_ITEM',
+          `expected an Item (FFFE,E000) in the sequence, found ${formatTag(tag)}`,
+          seqTag,
+        );
       }
       this.pos += 8;
       const item = new Dataset();
@@ -466,7 +542,10 @@ export class DatasetReader {
         const limit = end >= 0 ? Math.min(end, this.size) : this.size;
         if (itemEnd > limit) {
           // dcmtk and pydicom read such items up to the end of their sequence (or of the input).
-          this.warn('VALUE_TOO_LONG', `an item of ${itemLength} bytes runs ${itemEnd - limit} bytes past the end of its sequence or the input; read up to there`);
+          this.warn(
+            'VALUE_TOO_LONG',
+            `an item of ${itemLength} bytes runs ${itemEnd - limit} bytes past the end of its sequence or the input; read up to there`,
+          );
           itemEnd = limit;
         }
         this.readElements(item, itemEnd, depth);
@@ -487,7 +566,11 @@ export class DatasetReader {
       if (!this.ensure(8)) {
         this.le = saved;
         if (!this.strict) {
-          this.warn('TRUNCATED', 'the input ended inside encapsulated Pixel Data (no Sequence Delimitation Item)', tag);
+          this.warn(
+            'TRUNCATED',
+            'the input ended inside encapsulated Pixel Data (no Sequence Delimitation Item)',
+            tag,
+          );
           this.pos = this.size - this.base;
           break;
         }
@@ -498,12 +581,23 @@ export class DatasetReader {
       const len = this.u32(this.pos + 4);
       this.pos += 8;
       if (itag === SequenceDelimitationTag) break;
-      if (itag !== ItemTag) this.fail('INVALID_ITEM', `expected a fragment Item in encapsulated Pixel Data, found ${formatTag(itag)}`, tag, at);
+      if (itag !== ItemTag)
+        this.fail(
+          'INVALID_ITEM',
+          `expected a fragment Item in encapsulated Pixel Data, found ${formatTag(itag)}`,
+          tag,
+          at,
+        );
       if (len === UNDEFINED_LENGTH) this.fail('INVALID_LENGTH', 'a fragment of undefined length', tag, at);
       const remaining = this.size - (this.base + this.pos);
       if (len > remaining) {
         if (!this.strict) {
-          this.warn('TRUNCATED', `a fragment declares ${len} bytes but only ${remaining} remain; it is dropped`, tag, at);
+          this.warn(
+            'TRUNCATED',
+            `a fragment declares ${len} bytes but only ${remaining} remain; it is dropped`,
+            tag,
+            at,
+          );
           this.pos += remaining;
           break;
         }
@@ -511,8 +605,10 @@ export class DatasetReader {
       }
       if (first) {
         first = false;
-        if (len % 4 !== 0) this.fail('INVALID_LENGTH', `Basic Offset Table length ${len} is not a multiple of 4`, tag, at);
-        if (!this.ensure(len)) this.fail('TRUNCATED', 'the input ends inside the Basic Offset Table', tag, at);
+        if (len % 4 !== 0)
+          this.fail('INVALID_LENGTH', `Basic Offset Table length ${len} is not a multiple of 4`, tag, at);
+        if (!this.ensure(len))
+          this.fail('TRUNCATED', 'the input ends inside the Basic Offset Table', tag, at);
         bot = new Uint32Array(len / 4);
         for (let i = 0; i < bot.length; i++) bot[i] = this.u32(this.pos + i * 4);
         this.pos += len;
@@ -521,7 +617,11 @@ export class DatasetReader {
       if (this.pos + len <= this.buf.length) {
         fragments.push({ bytes: this.buf.subarray(this.pos, this.pos + len), offset: at, length: len });
       } else if (this.source) {
-        fragments.push({ ref: { source: this.source, offset: this.base + this.pos, length: len }, offset: at, length: len });
+        fragments.push({
+          ref: { source: this.source, offset: this.base + this.pos, length: len },
+          offset: at,
+          length: len,
+        });
       } else if (this.ensure(len)) {
         fragments.push({ bytes: this.buf.subarray(this.pos, this.pos + len), offset: at, length: len });
       } else {

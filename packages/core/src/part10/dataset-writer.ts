@@ -10,7 +10,14 @@ import type { DicomElement } from '../data/element.js';
 import { readBulk } from '../data/bulk.js';
 import { lookupTag } from '../dictionary/dictionary.js';
 import { encodeValue, swapBytes } from '../data/values.js';
-import { formatTag, isGroupLength, ItemDelimitationTag, ItemTag, SequenceDelimitationTag, UNDEFINED_LENGTH } from '../data/tag.js';
+import {
+  formatTag,
+  isGroupLength,
+  ItemDelimitationTag,
+  ItemTag,
+  SequenceDelimitationTag,
+  UNDEFINED_LENGTH,
+} from '../data/tag.js';
 import { ChunkWriter } from './byte-sink.js';
 
 export interface DatasetWriteOptions {
@@ -106,7 +113,11 @@ export class DatasetWriter {
     }
     if (el.encapsulated) {
       if (!this.enc.encapsulated) {
-        throw new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', 'encapsulated Pixel Data cannot be written in a native transfer syntax: decode it first (@dicomkit/imaging)', { tagPath: formatTag(el.tag) });
+        throw new DicomError(
+          'UNSUPPORTED_TRANSFER_SYNTAX',
+          'encapsulated Pixel Data cannot be written in a native transfer syntax: decode it first (@dicomkit/imaging)',
+          { tagPath: formatTag(el.tag) },
+        );
       }
       const vr: VR = el.vr === 'OW' || el.vr === 'OB' ? 'OB' : 'OB';
       this.header(w, el.tag, vr, UNDEFINED_LENGTH);
@@ -132,7 +143,14 @@ export class DatasetWriter {
       w.u32(0, true);
       return;
     }
-    if (this.options.deferBulkData && el.bulk && !el.raw && !el.isDecoded && el.bulk.length % 2 === 0 && (el.littleEndian === le || VR_INFO[el.vr].unitSize === 1)) {
+    if (
+      this.options.deferBulkData &&
+      el.bulk &&
+      !el.raw &&
+      !el.isDecoded &&
+      el.bulk.length % 2 === 0 &&
+      (el.littleEndian === le || VR_INFO[el.vr].unitSize === 1)
+    ) {
       // Streamed from its source as the output is consumed: never held whole in memory.
       const vr = this.enc.explicitVR && !VR_INFO[el.vr].longLength && el.bulk.length > 0xffff ? 'UN' : el.vr;
       this.header(w, el.tag, vr, el.bulk.length);
@@ -157,7 +175,9 @@ export class DatasetWriter {
     const items = el.items!;
     // In implicit VR a reader knows a sequence of defined length only from its dictionary; a private or unknown
     // one is written with undefined length so that it reads back as a sequence (PS3.5 §7.5.1, §6.2.2).
-    const seqUndefined = this.undefinedForm(el.undefinedLength) || (!this.enc.explicitVR && !lookupTag(el.tag)?.vrs.includes('SQ'));
+    const seqUndefined =
+      this.undefinedForm(el.undefinedLength) ||
+      (!this.enc.explicitVR && !lookupTag(el.tag)?.vrs.includes('SQ'));
     const body = new ChunkWriter();
     for (const item of items) {
       const itemUndefined = this.undefinedForm(item.undefinedLength);

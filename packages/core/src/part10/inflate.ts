@@ -31,7 +31,9 @@ export const defaultInflate: Inflate = (bytes, maxOutput) => {
     return z.inflateRawSync(bytes, { maxOutputLength: maxOutput });
   } catch (e) {
     if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new DicomError('DEFLATE_ERROR', `inflated data exceeds the cap of ${maxOutput} bytes`, { cause: e });
+      throw new DicomError('DEFLATE_ERROR', `inflated data exceeds the cap of ${maxOutput} bytes`, {
+        cause: e,
+      });
     }
     // Some writers put a zlib header on the stream: accept that too.
     try {

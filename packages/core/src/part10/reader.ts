@@ -15,7 +15,13 @@ import {
   type TransferSyntax,
 } from '../encoding/transfer-syntax.js';
 import { lookupTag } from '../dictionary/dictionary.js';
-import { DatasetReader, type DatasetReadOptions, type Refill, type Window, type ReaderState } from './dataset-reader.js';
+import {
+  DatasetReader,
+  type DatasetReadOptions,
+  type Refill,
+  type Window,
+  type ReaderState,
+} from './dataset-reader.js';
 import { defaultInflate, defaultInflateCap, type Inflate } from './inflate.js';
 import { PixelDataTag, FloatPixelDataTag, DoubleFloatPixelDataTag, type Tag } from '../data/tag.js';
 
@@ -47,7 +53,13 @@ export interface DicomFile {
 const DICM = [0x44, 0x49, 0x43, 0x4d];
 
 function hasDicm(b: Uint8Array, at: number): boolean {
-  return b.length >= at + 4 && b[at] === DICM[0] && b[at + 1] === DICM[1] && b[at + 2] === DICM[2] && b[at + 3] === DICM[3];
+  return (
+    b.length >= at + 4 &&
+    b[at] === DICM[0] &&
+    b[at + 1] === DICM[1] &&
+    b[at + 2] === DICM[2] &&
+    b[at + 3] === DICM[3]
+  );
 }
 
 /**
@@ -92,14 +104,22 @@ export function stopPredicate(o: DatasetReadOptions): ((t: Tag) => boolean) | un
   const stopAt = o.stopAtTag;
   const px = o.stopBeforePixelData;
   if (stopAt === undefined && !px) return undefined;
-  return (t) => (stopAt !== undefined && t >= stopAt) || (!!px && (t === PixelDataTag || t === FloatPixelDataTag || t === DoubleFloatPixelDataTag));
+  return (t) =>
+    (stopAt !== undefined && t >= stopAt) ||
+    (!!px && (t === PixelDataTag || t === FloatPixelDataTag || t === DoubleFloatPixelDataTag));
 }
 
 /**
  * Reads a whole DICOM input from a window over its source. `refill` brings more of the source into memory
  * (files); without it, the window is the whole source.
  */
-export function readPart10(window: Window, size: number, options: ReadOptions = {}, refill?: Refill, source?: ByteSource): DicomFile {
+export function readPart10(
+  window: Window,
+  size: number,
+  options: ReadOptions = {},
+  refill?: Refill,
+  source?: ByteSource,
+): DicomFile {
   const header = readHeader(window, size, options, refill, source);
   const dataset = new Dataset();
   let dsReader = header.reader;
@@ -109,7 +129,14 @@ export function readPart10(window: Window, size: number, options: ReadOptions = 
     if (!compressed) throw new DicomError('TRUNCATED', 'cannot read the deflated dataset', { offset: start });
     const cap = options.maxInflatedSize ?? defaultInflateCap(compressed.length);
     const inflated = (options.inflate ?? defaultInflate)(compressed, cap);
-    dsReader = new DatasetReader({ bytes: inflated, base: 0 }, inflated.length, { explicitVR: true, littleEndian: true }, options, undefined, new MemorySource(inflated));
+    dsReader = new DatasetReader(
+      { bytes: inflated, base: 0 },
+      inflated.length,
+      { explicitVR: true, littleEndian: true },
+      options,
+      undefined,
+      new MemorySource(inflated),
+    );
     dsReader.warnings.push(...header.reader.warnings);
   }
   dsReader.readElements(dataset, -1, 0, stopPredicate(options));
@@ -127,7 +154,13 @@ export interface Part10Header {
 }
 
 /** Reads the preamble, "DICM" and File Meta, and settles the transfer syntax (checked against the data). */
-export function readHeader(window: Window, size: number, options: ReadOptions = {}, refill?: Refill, source?: ByteSource): Part10Header {
+export function readHeader(
+  window: Window,
+  size: number,
+  options: ReadOptions = {},
+  refill?: Refill,
+  source?: ByteSource,
+): Part10Header {
   const b = window.bytes;
   let at = 0;
   let format: DicomFile['format'] = 'no-meta';
@@ -142,12 +175,24 @@ export function readHeader(window: Window, size: number, options: ReadOptions = 
   }
   const meta = new Dataset();
   let ts: TransferSyntax;
-  const reader = new DatasetReader({ bytes: b.subarray(at), base: window.base + at }, size, { explicitVR: true, littleEndian: true }, options, refill ? (o, m) => refill(o, m) : undefined, source);
+  const reader = new DatasetReader(
+    { bytes: b.subarray(at), base: window.base + at },
+    size,
+    { explicitVR: true, littleEndian: true },
+    options,
+    refill ? (o, m) => refill(o, m) : undefined,
+    source,
+  );
 
   if (format !== 'no-meta' || (b.length >= 2 && b[0] === 0x02 && b[1] === 0x00)) {
     // File Meta Information: always Explicit VR Little Endian (PS3.10 §7.1); some writers got it wrong.
     const explicit = looksExplicit(reader);
-    if (explicit === false) reader.warnings.push({ code: 'INVALID_FILE_META', message: 'the File Meta Information is not in Explicit VR Little Endian; read as implicit', offset: at });
+    if (explicit === false)
+      reader.warnings.push({
+        code: 'INVALID_FILE_META',
+        message: 'the File Meta Information is not in Explicit VR Little Endian; read as implicit',
+        offset: at,
+      });
     reader.setState({ explicitVR: explicit !== false, littleEndian: true });
     reader.readElements(meta, -1, 0, (t) => t >>> 16 !== 0x0002);
     reader.stopped = false;
@@ -155,7 +200,11 @@ export function readHeader(window: Window, size: number, options: ReadOptions = 
     const groupLength = meta.number(0x00020000);
     const metaEnd = reader.offset;
     if (groupLength !== undefined && meta.get(0x00020000)!.offset + 12 + groupLength !== metaEnd) {
-      reader.warnings.push({ code: 'GROUP_LENGTH', message: `File Meta group length ${groupLength} does not match the group as read`, offset: at });
+      reader.warnings.push({
+        code: 'GROUP_LENGTH',
+        message: `File Meta group length ${groupLength} does not match the group as read`,
+        offset: at,
+      });
     }
   }
 
@@ -171,8 +220,16 @@ export function readHeader(window: Window, size: number, options: ReadOptions = 
       st = detectEncoding(rest, 0);
       reader.skip(-8);
     }
-    ts = st.explicitVR ? (st.littleEndian ? ExplicitVRLittleEndian : ExplicitVRBigEndian) : ImplicitVRLittleEndian;
-    if (meta.size > 0) reader.warnings.push({ code: 'INVALID_FILE_META', message: `no Transfer Syntax UID in the File Meta; detected ${ts.name}` });
+    ts = st.explicitVR
+      ? st.littleEndian
+        ? ExplicitVRLittleEndian
+        : ExplicitVRBigEndian
+      : ImplicitVRLittleEndian;
+    if (meta.size > 0)
+      reader.warnings.push({
+        code: 'INVALID_FILE_META',
+        message: `no Transfer Syntax UID in the File Meta; detected ${ts.name}`,
+      });
   }
 
   if (!ts.deflated) {
@@ -185,7 +242,11 @@ export function readHeader(window: Window, size: number, options: ReadOptions = 
         const vr = reader.peekVR();
         // Only switch when the evidence is clear: explicit data has a VR the dictionary expects.
         if (!explicit || (vr && lookupTag(tag)?.vrs.includes(vr))) {
-          reader.warnings.push({ code: 'VR_MISMATCH', message: `the dataset is ${explicit ? 'explicit' : 'implicit'} VR but the transfer syntax says otherwise`, offset: reader.offset });
+          reader.warnings.push({
+            code: 'VR_MISMATCH',
+            message: `the dataset is ${explicit ? 'explicit' : 'implicit'} VR but the transfer syntax says otherwise`,
+            offset: reader.offset,
+          });
           reader.setState({ explicitVR: explicit, littleEndian: true });
         }
       }
@@ -198,7 +259,11 @@ export function readHeader(window: Window, size: number, options: ReadOptions = 
 export function finishFile(header: Part10Header, dataset: Dataset, dsReader: DatasetReader): DicomFile {
   const { meta, transferSyntax: ts, format, preamble } = header;
   if (format === 'no-meta' && dataset.size === 0 && !dsReader.stopped) {
-    throw new DicomError('NOT_DICOM', `no preamble, no File Meta and no data element could be read: not DICOM (${dsReader.warnings[0]?.message ?? 'empty'})`, { offset: 0 });
+    throw new DicomError(
+      'NOT_DICOM',
+      `no preamble, no File Meta and no data element could be read: not DICOM (${dsReader.warnings[0]?.message ?? 'empty'})`,
+      { offset: 0 },
+    );
   }
   if (!ts.encapsulated && dataset.get(PixelDataTag)?.encapsulated) {
     dsReader.warnings.push({
@@ -207,7 +272,14 @@ export function finishFile(header: Part10Header, dataset: Dataset, dsReader: Dat
       tagPath: '(7FE0,0010)',
     });
   }
-  const result: DicomFile = { meta, dataset, transferSyntax: ts, format, warnings: dsReader.warnings, stopped: dsReader.stopped };
+  const result: DicomFile = {
+    meta,
+    dataset,
+    transferSyntax: ts,
+    format,
+    warnings: dsReader.warnings,
+    stopped: dsReader.stopped,
+  };
   if (preamble) result.preamble = preamble;
   return result;
 }
@@ -216,16 +288,32 @@ export function finishFile(header: Part10Header, dataset: Dataset, dsReader: Dat
 export function parseDicom(bytes: Uint8Array, options: ReadOptions = {}): DicomFile {
   if (bytes.length === 0) throw new DicomError('NOT_DICOM', 'the input is empty', { offset: 0 });
   // A Node Buffer's subarray() goes through its species constructor: view it as a plain Uint8Array.
-  if (bytes.constructor !== Uint8Array) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.constructor !== Uint8Array)
+    bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return readPart10({ bytes, base: 0 }, bytes.length, options, undefined, new MemorySource(bytes));
 }
 
 /** Parses a bare dataset (no preamble, no File Meta) in a known transfer syntax, as DIMSE carries them. */
-export function parseDataset(bytes: Uint8Array, transferSyntaxUid: string, options: ReadOptions = {}): Dataset {
+export function parseDataset(
+  bytes: Uint8Array,
+  transferSyntaxUid: string,
+  options: ReadOptions = {},
+): Dataset {
   const ts = transferSyntaxOrDefault(transferSyntaxUid);
   let b = bytes;
-  if (ts.deflated) b = (options.inflate ?? defaultInflate)(bytes, options.maxInflatedSize ?? defaultInflateCap(bytes.length));
-  const reader = new DatasetReader({ bytes: b, base: 0 }, b.length, { explicitVR: ts.explicitVR, littleEndian: ts.littleEndian }, options, undefined, new MemorySource(b));
+  if (ts.deflated)
+    b = (options.inflate ?? defaultInflate)(
+      bytes,
+      options.maxInflatedSize ?? defaultInflateCap(bytes.length),
+    );
+  const reader = new DatasetReader(
+    { bytes: b, base: 0 },
+    b.length,
+    { explicitVR: ts.explicitVR, littleEndian: ts.littleEndian },
+    options,
+    undefined,
+    new MemorySource(b),
+  );
   const ds = new Dataset();
   reader.readElements(ds, -1, 0, stopPredicate(options));
   return ds;

@@ -4,7 +4,12 @@
  */
 import { Dataset } from '../data/dataset.js';
 import { DicomError } from '../errors.js';
-import { findTransferSyntax, transferSyntaxOrDefault, ExplicitVRLittleEndian, type TransferSyntax } from '../encoding/transfer-syntax.js';
+import {
+  findTransferSyntax,
+  transferSyntaxOrDefault,
+  ExplicitVRLittleEndian,
+  type TransferSyntax,
+} from '../encoding/transfer-syntax.js';
 import { ChunkWriter, chunkBytes, concatChunks, type Chunk } from './byte-sink.js';
 export { concatChunks };
 import { readBulkRange } from '../data/bulk.js';
@@ -34,7 +39,11 @@ export interface WritableFile {
 function resolveTs(file: WritableFile, options: WriteOptions): TransferSyntax {
   if (options.transferSyntax) {
     const t = findTransferSyntax(options.transferSyntax);
-    if (!t) throw new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', `unknown transfer syntax: ${options.transferSyntax}`);
+    if (!t)
+      throw new DicomError(
+        'UNSUPPORTED_TRANSFER_SYNTAX',
+        `unknown transfer syntax: ${options.transferSyntax}`,
+      );
     return t;
   }
   const fromMeta = file.meta?.string(0x00020010);
@@ -42,13 +51,19 @@ function resolveTs(file: WritableFile, options: WriteOptions): TransferSyntax {
 }
 
 /** Builds the File Meta Information group for a dataset (PS3.10 §7.1), keeping what the old one had. */
-export function buildFileMeta(dataset: Dataset, ts: TransferSyntax, old?: Dataset, implementation: 'dicomkit' | 'keep' = 'dicomkit'): Dataset {
+export function buildFileMeta(
+  dataset: Dataset,
+  ts: TransferSyntax,
+  old?: Dataset,
+  implementation: 'dicomkit' | 'keep' = 'dicomkit',
+): Dataset {
   const meta = new Dataset();
   for (const el of old ?? []) if (el.tag !== 0x00020000 && el.tag >>> 16 === 0x0002) meta.add(el);
   // The File Meta written is version 1 of PS3.10 §7.1 (00H 01H), whatever version number the old one carried.
   const version = meta.get(0x00020001);
   const versionBytes = version && version.vr === 'OB' ? meta.bytes(0x00020001) : undefined;
-  if (versionBytes?.length !== 2 || versionBytes[0] !== 0 || versionBytes[1] !== 1) meta.set(0x00020001, 'OB', new Uint8Array([0, 1]));
+  if (versionBytes?.length !== 2 || versionBytes[0] !== 0 || versionBytes[1] !== 1)
+    meta.set(0x00020001, 'OB', new Uint8Array([0, 1]));
   const sopClass = dataset.string(0x00080016) ?? meta.string(0x00020002);
   const sopInstance = dataset.string(0x00080018) ?? meta.string(0x00020003);
   if (sopClass && meta.string(0x00020002) !== sopClass) meta.set(0x00020002, 'UI', sopClass);
@@ -65,11 +80,18 @@ export function buildFileMeta(dataset: Dataset, ts: TransferSyntax, old?: Datase
   return meta;
 }
 
-function encodeDataset(dataset: Dataset, transferSyntax: string | TransferSyntax, options: WriteOptions): Chunk[] {
+function encodeDataset(
+  dataset: Dataset,
+  transferSyntax: string | TransferSyntax,
+  options: WriteOptions,
+): Chunk[] {
   const ts = typeof transferSyntax === 'string' ? transferSyntaxOrDefault(transferSyntax) : transferSyntax;
   const w = new ChunkWriter(4096);
   const deferBulkData = !!options.deferBulkData && !ts.deflated;
-  new DatasetWriter({ explicitVR: ts.explicitVR, littleEndian: ts.littleEndian, encapsulated: ts.encapsulated }, { ...options, deferBulkData }).writeDataset(w, dataset);
+  new DatasetWriter(
+    { explicitVR: ts.explicitVR, littleEndian: ts.littleEndian, encapsulated: ts.encapsulated },
+    { ...options, deferBulkData },
+  ).writeDataset(w, dataset);
   if (ts.deflated) return [(options.deflate ?? defaultDeflate)(w.concat())];
   return w.finish();
 }
@@ -87,19 +109,30 @@ function encodeFile(file: WritableFile, options: WriteOptions): Chunk[] {
   // A DICOMDIR's record offsets count bytes in the file: where the records moved, write them again with new offsets.
   if (!ts.deflated && file.dataset.get(DirectoryRecordSequenceTag)?.items?.length) {
     const chunks = write(file.dataset, { ...options, deferBulkData: false });
-    const relocated = relocateDirectoryRecords(file.dataset, parseDicom(concatChunks(chunks.map(chunkBytes))).dataset);
+    const relocated = relocateDirectoryRecords(
+      file.dataset,
+      parseDicom(concatChunks(chunks.map(chunkBytes))).dataset,
+    );
     return relocated ? write(relocated, options) : chunks;
   }
   return write(file.dataset, options);
 }
 
 /** Encodes a bare dataset (no File Meta) in a transfer syntax, as chunks. */
-export function writeDatasetChunks(dataset: Dataset, transferSyntax: string | TransferSyntax, options: WriteOptions = {}): Uint8Array[] {
+export function writeDatasetChunks(
+  dataset: Dataset,
+  transferSyntax: string | TransferSyntax,
+  options: WriteOptions = {},
+): Uint8Array[] {
   return encodeDataset(dataset, transferSyntax, { ...options, deferBulkData: false }).map(chunkBytes);
 }
 
 /** Encodes a bare dataset (no File Meta) in a transfer syntax. */
-export function writeDataset(dataset: Dataset, transferSyntax: string | TransferSyntax, options: WriteOptions = {}): Uint8Array {
+export function writeDataset(
+  dataset: Dataset,
+  transferSyntax: string | TransferSyntax,
+  options: WriteOptions = {},
+): Uint8Array {
   return concatChunks(writeDatasetChunks(dataset, transferSyntax, options));
 }
 
@@ -144,12 +177,19 @@ function* piecesOf(chunks: Chunk[], options: StreamOptions): Generator<Uint8Arra
  * data of a file read lazily) are read piece by piece as the sequence is consumed, so writing a 2 GB file costs
  * memory the size of its header plus one piece (default 1 MiB). Feed it to a file, a socket or `Readable.from`.
  */
-export function writeDicomStream(file: WritableFile, options: WriteOptions & StreamOptions = {}): Generator<Uint8Array> {
+export function writeDicomStream(
+  file: WritableFile,
+  options: WriteOptions & StreamOptions = {},
+): Generator<Uint8Array> {
   return piecesOf(encodeFile(file, { ...options, deferBulkData: true }), options);
 }
 
 /** The streaming writer for a bare dataset (no File Meta), as DIMSE sends one. See {@link writeDicomStream}. */
-export function writeDatasetStream(dataset: Dataset, transferSyntax: string | TransferSyntax, options: WriteOptions & StreamOptions = {}): Generator<Uint8Array> {
+export function writeDatasetStream(
+  dataset: Dataset,
+  transferSyntax: string | TransferSyntax,
+  options: WriteOptions & StreamOptions = {},
+): Generator<Uint8Array> {
   return piecesOf(encodeDataset(dataset, transferSyntax, { ...options, deferBulkData: true }), options);
 }
 
@@ -157,4 +197,3 @@ export function writeDatasetStream(dataset: Dataset, transferSyntax: string | Tr
 export function writeDicom(file: WritableFile, options: WriteOptions = {}): Uint8Array {
   return concatChunks(writeDicomChunks(file, options));
 }
-

@@ -147,7 +147,10 @@ export function encodeCommand(cmd: Command): Uint8Array {
       });
     } else {
       const str = String(v);
-      if (!/^[\x20-\x7e]*$/.test(str)) throw new DicomError('INVALID_VALUE', `${name}: only printable ASCII is allowed in a command set`, { tagPath: `(0000,${(tag & 0xffff).toString(16).padStart(4, '0').toUpperCase()})` });
+      if (!/^[\x20-\x7e]*$/.test(str))
+        throw new DicomError('INVALID_VALUE', `${name}: only printable ASCII is allowed in a command set`, {
+          tagPath: `(0000,${(tag & 0xffff).toString(16).padStart(4, '0').toUpperCase()})`,
+        });
       const len = str.length + (str.length % 2);
       bytes = new Uint8Array(len);
       for (let i = 0; i < str.length; i++) bytes[i] = str.charCodeAt(i);
@@ -181,12 +184,23 @@ export function decodeCommand(bytes: Uint8Array): Command {
   const out: Record<string, unknown> = {};
   let o = 0;
   while (o < bytes.length) {
-    if (o + 8 > bytes.length) throw new DicomError('DIMSE_ERROR', 'command set ends inside an element header', { offset: o });
+    if (o + 8 > bytes.length)
+      throw new DicomError('DIMSE_ERROR', 'command set ends inside an element header', { offset: o });
     const group = dv.getUint16(o, true);
     const element = dv.getUint16(o + 2, true);
     const len = dv.getUint32(o + 4, true);
-    if (group !== 0x0000) throw new DicomError('DIMSE_ERROR', `element (${group.toString(16).padStart(4, '0')},${element.toString(16).padStart(4, '0')}) in a command set`, { offset: o });
-    if (o + 8 + len > bytes.length) throw new DicomError('DIMSE_ERROR', `command element (0000,${element.toString(16).padStart(4, '0')}) length ${len} runs past the command set`, { offset: o });
+    if (group !== 0x0000)
+      throw new DicomError(
+        'DIMSE_ERROR',
+        `element (${group.toString(16).padStart(4, '0')},${element.toString(16).padStart(4, '0')}) in a command set`,
+        { offset: o },
+      );
+    if (o + 8 + len > bytes.length)
+      throw new DicomError(
+        'DIMSE_ERROR',
+        `command element (0000,${element.toString(16).padStart(4, '0')}) length ${len} runs past the command set`,
+        { offset: o },
+      );
     const f = BY_TAG.get(element);
     const at = o + 8;
     if (f) {
@@ -195,7 +209,8 @@ export function decodeCommand(bytes: Uint8Array): Command {
         out[f.name] = dv.getUint16(at, true);
       } else if (f.vr === 'AT') {
         const tags: number[] = [];
-        for (let i = 0; i + 4 <= len; i += 4) tags.push(((dv.getUint16(at + i, true) << 16) | dv.getUint16(at + i + 2, true)) >>> 0);
+        for (let i = 0; i + 4 <= len; i += 4)
+          tags.push(((dv.getUint16(at + i, true) << 16) | dv.getUint16(at + i + 2, true)) >>> 0);
         out[f.name] = tags;
       } else {
         let str = '';
@@ -205,8 +220,14 @@ export function decodeCommand(bytes: Uint8Array): Command {
     }
     o = at + len;
   }
-  if (typeof out.CommandField !== 'number') throw new DicomError('DIMSE_ERROR', 'command set without Command Field (0000,0100)', { tagPath: '(0000,0100)' });
-  if (typeof out.CommandDataSetType !== 'number') throw new DicomError('DIMSE_ERROR', 'command set without Command Data Set Type (0000,0800)', { tagPath: '(0000,0800)' });
+  if (typeof out.CommandField !== 'number')
+    throw new DicomError('DIMSE_ERROR', 'command set without Command Field (0000,0100)', {
+      tagPath: '(0000,0100)',
+    });
+  if (typeof out.CommandDataSetType !== 'number')
+    throw new DicomError('DIMSE_ERROR', 'command set without Command Data Set Type (0000,0800)', {
+      tagPath: '(0000,0800)',
+    });
   return out as unknown as Command;
 }
 

@@ -28,7 +28,8 @@ export class MemorySink implements DataSink {
 
   write(chunk: Uint8Array): void {
     this.size += chunk.length;
-    if (this.size > this.maxBytes) throw new DicomError('DIMSE_ERROR', `data set larger than ${this.maxBytes} bytes kept in memory`);
+    if (this.size > this.maxBytes)
+      throw new DicomError('DIMSE_ERROR', `data set larger than ${this.maxBytes} bytes kept in memory`);
     this.parts.push(chunk);
   }
   drained(): Promise<void> {

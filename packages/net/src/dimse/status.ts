@@ -89,12 +89,19 @@ export function statusCategory(status: number): StatusCategory {
   if (status === 0x0000) return 'success';
   if (status === 0xff00 || status === 0xff01) return 'pending';
   if (status === 0xfe00) return 'cancel';
-  if (status === 0x0001 || status === 0x0107 || status === 0x0116 || (status & 0xf000) === 0xb000) return 'warning';
+  if (status === 0x0001 || status === 0x0107 || status === 0x0116 || (status & 0xf000) === 0xb000)
+    return 'warning';
   return 'failure';
 }
 
 export function describeStatus(status: number): string {
   const hex = `0x${status.toString(16).padStart(4, '0').toUpperCase()}`;
-  const name = NAMES[status] ?? ((status & 0xf000) === 0xc000 ? 'Error: cannot understand / unable to process' : (status & 0xff00) === 0xa700 ? 'Refused: out of resources' : statusCategory(status));
+  const name =
+    NAMES[status] ??
+    ((status & 0xf000) === 0xc000
+      ? 'Error: cannot understand / unable to process'
+      : (status & 0xff00) === 0xa700
+        ? 'Refused: out of resources'
+        : statusCategory(status));
   return `${hex} ${name}`;
 }

@@ -5,9 +5,36 @@
  * combination: {@link transition} reports it by name and the shell treats it as an abort.
  */
 
-export type State = 'Sta1' | 'Sta2' | 'Sta3' | 'Sta4' | 'Sta5' | 'Sta6' | 'Sta7' | 'Sta8' | 'Sta9' | 'Sta10' | 'Sta11' | 'Sta12' | 'Sta13';
+export type State =
+  | 'Sta1'
+  | 'Sta2'
+  | 'Sta3'
+  | 'Sta4'
+  | 'Sta5'
+  | 'Sta6'
+  | 'Sta7'
+  | 'Sta8'
+  | 'Sta9'
+  | 'Sta10'
+  | 'Sta11'
+  | 'Sta12'
+  | 'Sta13';
 
-export const STATES: readonly State[] = ['Sta1', 'Sta2', 'Sta3', 'Sta4', 'Sta5', 'Sta6', 'Sta7', 'Sta8', 'Sta9', 'Sta10', 'Sta11', 'Sta12', 'Sta13'];
+export const STATES: readonly State[] = [
+  'Sta1',
+  'Sta2',
+  'Sta3',
+  'Sta4',
+  'Sta5',
+  'Sta6',
+  'Sta7',
+  'Sta8',
+  'Sta9',
+  'Sta10',
+  'Sta11',
+  'Sta12',
+  'Sta13',
+];
 
 /** PS3.8 Table 9-9. */
 export const STATE_DESCRIPTIONS: Record<State, string> = {
@@ -27,8 +54,25 @@ export const STATE_DESCRIPTIONS: Record<State, string> = {
 };
 
 export type Event =
-  | 'Evt1' | 'Evt2' | 'Evt3' | 'Evt4' | 'Evt5' | 'Evt6' | 'Evt7' | 'Evt8' | 'Evt9' | 'Evt10'
-  | 'Evt11' | 'Evt12' | 'Evt13' | 'Evt14' | 'Evt15' | 'Evt16' | 'Evt17' | 'Evt18' | 'Evt19';
+  | 'Evt1'
+  | 'Evt2'
+  | 'Evt3'
+  | 'Evt4'
+  | 'Evt5'
+  | 'Evt6'
+  | 'Evt7'
+  | 'Evt8'
+  | 'Evt9'
+  | 'Evt10'
+  | 'Evt11'
+  | 'Evt12'
+  | 'Evt13'
+  | 'Evt14'
+  | 'Evt15'
+  | 'Evt16'
+  | 'Evt17'
+  | 'Evt18'
+  | 'Evt19';
 
 export const EVENTS: readonly Event[] = Array.from({ length: 19 }, (_, i) => `Evt${i + 1}` as Event);
 
@@ -56,10 +100,34 @@ export const EVENT_DESCRIPTIONS: Record<Event, string> = {
 };
 
 export type Action =
-  | 'AE-1' | 'AE-2' | 'AE-3' | 'AE-4' | 'AE-5' | 'AE-6' | 'AE-7' | 'AE-8'
-  | 'DT-1' | 'DT-2'
-  | 'AR-1' | 'AR-2' | 'AR-3' | 'AR-4' | 'AR-5' | 'AR-6' | 'AR-7' | 'AR-8' | 'AR-9' | 'AR-10'
-  | 'AA-1' | 'AA-2' | 'AA-3' | 'AA-4' | 'AA-5' | 'AA-6' | 'AA-7' | 'AA-8';
+  | 'AE-1'
+  | 'AE-2'
+  | 'AE-3'
+  | 'AE-4'
+  | 'AE-5'
+  | 'AE-6'
+  | 'AE-7'
+  | 'AE-8'
+  | 'DT-1'
+  | 'DT-2'
+  | 'AR-1'
+  | 'AR-2'
+  | 'AR-3'
+  | 'AR-4'
+  | 'AR-5'
+  | 'AR-6'
+  | 'AR-7'
+  | 'AR-8'
+  | 'AR-9'
+  | 'AR-10'
+  | 'AA-1'
+  | 'AA-2'
+  | 'AA-3'
+  | 'AA-4'
+  | 'AA-5'
+  | 'AA-6'
+  | 'AA-7'
+  | 'AA-8';
 
 /**
  * What each action does and the state it leads to (PS3.8 Tables 9-6, 9-7 and 9-8). AE-6 and AR-8 lead to one of
@@ -69,7 +137,10 @@ export const ACTIONS: Record<Action, { does: string; next: State | [State, State
   'AE-1': { does: 'Issue TRANSPORT CONNECT request primitive to local transport service', next: 'Sta4' },
   'AE-2': { does: 'Send A-ASSOCIATE-RQ PDU', next: 'Sta5' },
   'AE-3': { does: 'Issue A-ASSOCIATE confirmation (accept) primitive', next: 'Sta6' },
-  'AE-4': { does: 'Issue A-ASSOCIATE confirmation (reject) primitive and close transport connection', next: 'Sta1' },
+  'AE-4': {
+    does: 'Issue A-ASSOCIATE confirmation (reject) primitive and close transport connection',
+    next: 'Sta1',
+  },
   'AE-5': { does: 'Issue Transport connection response primitive; start ARTIM timer', next: 'Sta2' },
   'AE-6': {
     does: 'Stop ARTIM timer and if A-ASSOCIATE-RQ acceptable by service-provider: issue A-ASSOCIATE indication primitive (Sta3); otherwise issue A-ASSOCIATE-RJ-PDU and start ARTIM timer (Sta13)',
@@ -86,10 +157,16 @@ export const ACTIONS: Record<Action, { does: string; next: State | [State, State
   'AR-5': { does: 'Stop ARTIM timer', next: 'Sta1' },
   'AR-6': { does: 'Issue P-DATA indication', next: 'Sta7' },
   'AR-7': { does: 'Issue P-DATA-TF PDU', next: 'Sta8' },
-  'AR-8': { does: 'Issue A-RELEASE indication (release collision): association-requestor → Sta9, otherwise Sta10', next: ['Sta9', 'Sta10'] },
+  'AR-8': {
+    does: 'Issue A-RELEASE indication (release collision): association-requestor → Sta9, otherwise Sta10',
+    next: ['Sta9', 'Sta10'],
+  },
   'AR-9': { does: 'Send A-RELEASE-RP PDU', next: 'Sta11' },
   'AR-10': { does: 'Issue A-RELEASE confirmation primitive', next: 'Sta12' },
-  'AA-1': { does: 'Send A-ABORT PDU (service-user source) and start (or restart if already started) ARTIM timer', next: 'Sta13' },
+  'AA-1': {
+    does: 'Send A-ABORT PDU (service-user source) and start (or restart if already started) ARTIM timer',
+    next: 'Sta13',
+  },
   'AA-2': { does: 'Stop ARTIM timer if running. Close transport connection', next: 'Sta1' },
   'AA-3': {
     does: 'If (service-user initiated abort): issue A-ABORT indication and close transport connection; otherwise (service-provider initiated abort): issue A-P-ABORT indication and close transport connection',
@@ -99,7 +176,10 @@ export const ACTIONS: Record<Action, { does: string; next: State | [State, State
   'AA-5': { does: 'Stop ARTIM timer', next: 'Sta1' },
   'AA-6': { does: 'Ignore PDU', next: 'Sta13' },
   'AA-7': { does: 'Send A-ABORT PDU', next: 'Sta13' },
-  'AA-8': { does: 'Send A-ABORT PDU (service-provider source), issue an A-P-ABORT indication, and start ARTIM timer', next: 'Sta13' },
+  'AA-8': {
+    does: 'Send A-ABORT PDU (service-provider source), issue an A-P-ABORT indication, and start ARTIM timer',
+    next: 'Sta13',
+  },
 };
 
 type Row = Partial<Record<State, Action>>;

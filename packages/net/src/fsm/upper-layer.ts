@@ -9,7 +9,16 @@ import { DicomError, isDicomError } from '@dicomkit/core';
 import { decodePdu } from '../pdu/decode.js';
 import { encodePdu } from '../pdu/encode.js';
 import { PduStream } from '../pdu/pdu-stream.js';
-import { AbortReason, AbortSource, type AAbort, type AAssociateAc, type AAssociateRj, type AAssociateRq, type Pdu, type Pdv } from '../pdu/types.js';
+import {
+  AbortReason,
+  AbortSource,
+  type AAbort,
+  type AAssociateAc,
+  type AAssociateRj,
+  type AAssociateRq,
+  type Pdu,
+  type Pdv,
+} from '../pdu/types.js';
 import { transition, InvalidTransition, type Action, type Event, type State } from './table.js';
 
 /**
@@ -168,7 +177,10 @@ export class UpperLayer {
             pdu = decodePdu(raw.bytes);
           } catch (e) {
             this.broken = true;
-            this.fire('Evt19', { abortReason: AbortReason.InvalidPduParameterValue, message: isDicomError(e) ? e.describe() : String(e) });
+            this.fire('Evt19', {
+              abortReason: AbortReason.InvalidPduParameterValue,
+              message: isDicomError(e) ? e.describe() : String(e),
+            });
             return false;
           }
           this.fire(eventOfPdu(pdu), { pdu });
@@ -190,7 +202,9 @@ export class UpperLayer {
     } catch (e) {
       if (!isDicomError(e, 'PDU_INVALID') || this.broken) throw e;
       this.broken = true;
-      const reason = /unrecognized PDU type/.test(e.message) ? AbortReason.UnrecognizedPdu : AbortReason.InvalidPduParameterValue;
+      const reason = /unrecognized PDU type/.test(e.message)
+        ? AbortReason.UnrecognizedPdu
+        : AbortReason.InvalidPduParameterValue;
       this.fire('Evt19', { abortReason: reason, message: e.message });
     }
   }
@@ -262,7 +276,8 @@ export class UpperLayer {
     // the next event itself); AE-6 and AR-8 pick between two states before calling the user.
     this.state = Array.isArray(t.next) ? t.next[0] : t.next;
     this.perform(t.action, event, payload);
-    if (event !== 'Evt9' && event !== 'Evt10') this.log('debug', `${from} + ${event} -> ${t.action} -> ${this.state}`, { event, action: t.action });
+    if (event !== 'Evt9' && event !== 'Evt10')
+      this.log('debug', `${from} + ${event} -> ${t.action} -> ${this.state}`, { event, action: t.action });
     if (this.state === 'Sta1') this.notifyClosed();
   }
 
@@ -274,7 +289,12 @@ export class UpperLayer {
           () => this.fire('Evt2'),
           (e: Error) => {
             this.log('info', 'connect failed', { error: e.message });
-            this.abortInfo = { by: 'transport', source: AbortSource.ServiceProvider, reason: 0, message: e.message };
+            this.abortInfo = {
+              by: 'transport',
+              source: AbortSource.ServiceProvider,
+              reason: 0,
+              message: e.message,
+            };
             if (this.state === 'Sta4') this.fire('Evt17');
           },
         );
@@ -314,8 +334,7 @@ export class UpperLayer {
         this.startArtim();
         return;
       case 'DT-1':
-      case 'AR-7':
-      {
+      case 'AR-7': {
         const { chunks, written } = payload as { chunks: Uint8Array[]; written?: () => void };
         if (!this.socket.destroyed && this.socket.writable) {
           // The last write's callback: writes complete in order, so the whole PDU is then out.
@@ -323,7 +342,8 @@ export class UpperLayer {
           if (chunks.length === 1) this.socket.write(chunks[0]!, done);
           else {
             this.socket.cork();
-            for (let i = 0; i < chunks.length; i++) this.socket.write(chunks[i]!, i === chunks.length - 1 ? done : undefined);
+            for (let i = 0; i < chunks.length; i++)
+              this.socket.write(chunks[i]!, i === chunks.length - 1 ? done : undefined);
             this.socket.uncork();
           }
         } else written?.();
@@ -332,7 +352,8 @@ export class UpperLayer {
       case 'DT-2':
       case 'AR-6':
         // Streamed: the PDVs follow piece by piece (onData); a whole decoded PDU is handed over at once.
-        if (payload && 'pdu' in payload && payload.pdu.type === 'P-DATA-TF') this.user.pdata(payload.pdu.pdvs);
+        if (payload && 'pdu' in payload && payload.pdu.type === 'P-DATA-TF')
+          this.user.pdata(payload.pdu.pdvs);
         return;
       case 'AR-1':
         this.send({ type: 'A-RELEASE-RQ' });
@@ -367,12 +388,27 @@ export class UpperLayer {
         const abort: AAbort =
           event === 'Evt15'
             ? { type: 'A-ABORT', source: AbortSource.ServiceUser, reason: 0 }
-            : { type: 'A-ABORT', source: AbortSource.ServiceProvider, reason: event === 'Evt19' ? ((payload as { abortReason: number }).abortReason ?? 0) : AbortReason.UnexpectedPdu };
+            : {
+                type: 'A-ABORT',
+                source: AbortSource.ServiceProvider,
+                reason:
+                  event === 'Evt19'
+                    ? ((payload as { abortReason: number }).abortReason ?? 0)
+                    : AbortReason.UnexpectedPdu,
+              };
         this.send(abort);
         this.startArtim();
         // Half-close after the A-ABORT: a peer that is reading closes at once; ARTIM covers one that is not.
         if (event === 'Evt15' && !this.socket.destroyed) this.socket.end();
-        this.reportAbort({ by: 'local', source: abort.source, reason: abort.reason, message: event === 'Evt15' ? 'aborted by the local user' : `${event} in ${this.state}: ${describePayload(payload)}` });
+        this.reportAbort({
+          by: 'local',
+          source: abort.source,
+          reason: abort.reason,
+          message:
+            event === 'Evt15'
+              ? 'aborted by the local user'
+              : `${event} in ${this.state}: ${describePayload(payload)}`,
+        });
         return;
       }
       case 'AA-2':
@@ -387,7 +423,14 @@ export class UpperLayer {
         return;
       }
       case 'AA-4':
-        this.reportAbort(this.abortInfo ?? { by: 'transport', source: AbortSource.ServiceProvider, reason: 0, message: 'the peer closed the connection' });
+        this.reportAbort(
+          this.abortInfo ?? {
+            by: 'transport',
+            source: AbortSource.ServiceProvider,
+            reason: 0,
+            message: 'the peer closed the connection',
+          },
+        );
         return;
       case 'AA-5':
         this.stopArtim();
@@ -395,12 +438,24 @@ export class UpperLayer {
       case 'AA-6':
         return;
       case 'AA-7':
-        this.send({ type: 'A-ABORT', source: AbortSource.ServiceProvider, reason: event === 'Evt19' ? AbortReason.InvalidPduParameterValue : AbortReason.UnexpectedPdu });
+        this.send({
+          type: 'A-ABORT',
+          source: AbortSource.ServiceProvider,
+          reason: event === 'Evt19' ? AbortReason.InvalidPduParameterValue : AbortReason.UnexpectedPdu,
+        });
         return;
       case 'AA-8': {
-        const reason = event === 'Evt19' ? ((payload as { abortReason: number }).abortReason ?? 0) : AbortReason.UnexpectedPdu;
+        const reason =
+          event === 'Evt19'
+            ? ((payload as { abortReason: number }).abortReason ?? 0)
+            : AbortReason.UnexpectedPdu;
         this.send({ type: 'A-ABORT', source: AbortSource.ServiceProvider, reason });
-        this.reportAbort({ by: 'local', source: AbortSource.ServiceProvider, reason, message: `${event} in ${this.state}: ${describePayload(payload)}` });
+        this.reportAbort({
+          by: 'local',
+          source: AbortSource.ServiceProvider,
+          reason,
+          message: `${event} in ${this.state}: ${describePayload(payload)}`,
+        });
         this.startArtim();
         return;
       }
@@ -412,14 +467,23 @@ export class UpperLayer {
   private reportAbort(info: AbortInfo): void {
     if (this.abortSentBy) return;
     this.abortSentBy = info;
-    this.log(info.by === 'local' ? 'warn' : 'info', `abort: ${info.message}`, { by: info.by, source: info.source, reason: info.reason });
+    this.log(info.by === 'local' ? 'warn' : 'info', `abort: ${info.message}`, {
+      by: info.by,
+      source: info.source,
+      reason: info.reason,
+    });
     this.user.abort(info);
   }
 }
 
 function peerAbort(pdu: AAbort): AbortInfo {
   const by = pdu.source === AbortSource.ServiceUser ? 'peer-user' : 'peer-provider';
-  return { by, source: pdu.source, reason: pdu.reason, message: `A-ABORT from the peer (source ${pdu.source}, reason ${pdu.reason})` };
+  return {
+    by,
+    source: pdu.source,
+    reason: pdu.reason,
+    message: `A-ABORT from the peer (source ${pdu.source}, reason ${pdu.reason})`,
+  };
 }
 
 function describePayload(p: Payload): string {

@@ -43,7 +43,9 @@ class Reader {
   }
   u32(what: string): number {
     this.need(4, what);
-    const v = ((this.b[this.pos]! << 24) >>> 0) + ((this.b[this.pos + 1]! << 16) | (this.b[this.pos + 2]! << 8) | this.b[this.pos + 3]!);
+    const v =
+      ((this.b[this.pos]! << 24) >>> 0) +
+      ((this.b[this.pos + 1]! << 16) | (this.b[this.pos + 2]! << 8) | this.b[this.pos + 3]!);
     this.pos += 4;
     return v;
   }
@@ -93,13 +95,20 @@ function userInformation(r: Reader): UserInformation {
       case ItemType.RoleSelection: {
         const n = s.u16('role selection');
         const sopClassUid = s.ascii(n, 'role selection SOP class');
-        (ui.roleSelections ??= []).push({ sopClassUid, scuRole: s.u8('SCU role') === 1, scpRole: s.u8('SCP role') === 1 });
+        (ui.roleSelections ??= []).push({
+          sopClassUid,
+          scuRole: s.u8('SCU role') === 1,
+          scpRole: s.u8('SCP role') === 1,
+        });
         break;
       }
       case ItemType.SopClassExtendedNegotiation: {
         const n = s.u16('extended negotiation');
         const sopClassUid = s.ascii(n, 'extended negotiation SOP class');
-        (ui.sopClassExtended ??= []).push({ sopClassUid, serviceClassApplicationInformation: s.bytes(s.end - s.pos, 'application information') });
+        (ui.sopClassExtended ??= []).push({
+          sopClassUid,
+          serviceClassApplicationInformation: s.bytes(s.end - s.pos, 'application information'),
+        });
         break;
       }
       case ItemType.SopClassCommonExtendedNegotiation: {
@@ -110,14 +119,19 @@ function userInformation(r: Reader): UserInformation {
         const end = s.pos + total;
         const related: string[] = [];
         while (s.pos < end) related.push(s.ascii(s.u16('related SOP class'), 'related SOP class'));
-        (ui.sopClassCommonExtended ??= []).push({ sopClassUid, serviceClassUid, relatedGeneralSopClassUids: related });
+        (ui.sopClassCommonExtended ??= []).push({
+          sopClassUid,
+          serviceClassUid,
+          relatedGeneralSopClassUids: related,
+        });
         break;
       }
       case ItemType.UserIdentityRq: {
         const t = s.u8('user identity type');
         const positive = s.u8('positive response requested') === 1;
         const primaryField = s.bytes(s.u16('primary field length'), 'primary field');
-        const secondaryField = s.end > s.pos ? s.bytes(s.u16('secondary field length'), 'secondary field') : new Uint8Array(0);
+        const secondaryField =
+          s.end > s.pos ? s.bytes(s.u16('secondary field length'), 'secondary field') : new Uint8Array(0);
         ui.userIdentityRq = { type: t, positiveResponseRequested: positive, primaryField, secondaryField };
         break;
       }
@@ -155,9 +169,11 @@ function associate(r: Reader, isRq: boolean): AAssociateRq | AAssociateAc {
         const transferSyntaxes: string[] = [];
         s.items('presentation context', (t, x) => {
           if (t === ItemType.AbstractSyntax) {
-            if (abstractSyntax !== undefined) fail('two abstract syntaxes in one presentation context', x.pos - 4);
+            if (abstractSyntax !== undefined)
+              fail('two abstract syntaxes in one presentation context', x.pos - 4);
             abstractSyntax = x.ascii(x.end - x.pos, 'abstract syntax');
-          } else if (t === ItemType.TransferSyntax) transferSyntaxes.push(x.ascii(x.end - x.pos, 'transfer syntax'));
+          } else if (t === ItemType.TransferSyntax)
+            transferSyntaxes.push(x.ascii(x.end - x.pos, 'transfer syntax'));
           else fail(`unexpected item 0x${t.toString(16)} in a presentation context`, x.pos - 4);
         });
         if (abstractSyntax === undefined) fail(`presentation context ${id} has no abstract syntax`, at);
@@ -188,8 +204,24 @@ function associate(r: Reader, isRq: boolean): AAssociateRq | AAssociateAc {
   if (!applicationContext) fail('no application context item', 6);
   if (!userInfo) fail('no user information item', 6);
   return isRq
-    ? { type: 'A-ASSOCIATE-RQ', protocolVersion, calledAeTitle, callingAeTitle, applicationContext, presentationContexts: rqContexts, userInformation: userInfo }
-    : { type: 'A-ASSOCIATE-AC', protocolVersion, calledAeTitle, callingAeTitle, applicationContext, presentationContexts: acContexts, userInformation: userInfo };
+    ? {
+        type: 'A-ASSOCIATE-RQ',
+        protocolVersion,
+        calledAeTitle,
+        callingAeTitle,
+        applicationContext,
+        presentationContexts: rqContexts,
+        userInformation: userInfo,
+      }
+    : {
+        type: 'A-ASSOCIATE-AC',
+        protocolVersion,
+        calledAeTitle,
+        callingAeTitle,
+        applicationContext,
+        presentationContexts: acContexts,
+        userInformation: userInfo,
+      };
 }
 
 /** Decodes the PDVs of a P-DATA-TF body: views into `b`, no copy (PS3.8 §9.3.5). */
@@ -201,7 +233,12 @@ function pdvs(r: Reader): Pdv[] {
     r.need(len, 'PDV');
     const presentationContextId = r.u8('presentation context ID');
     const mch = r.u8('message control header');
-    out.push({ presentationContextId, command: (mch & 1) !== 0, last: (mch & 2) !== 0, data: r.bytes(len - 2, 'PDV data') });
+    out.push({
+      presentationContextId,
+      command: (mch & 1) !== 0,
+      last: (mch & 2) !== 0,
+      data: r.bytes(len - 2, 'PDV data'),
+    });
   }
   if (out.length === 0) fail('P-DATA-TF without PDV items', 6);
   return out;
@@ -221,7 +258,12 @@ export function decodePdu(b: Uint8Array): Pdu {
       return associate(r, false);
     case PduType.AAssociateRj:
       r.u8('reserved');
-      return { type: 'A-ASSOCIATE-RJ', result: r.u8('result'), source: r.u8('source'), reason: r.u8('reason') };
+      return {
+        type: 'A-ASSOCIATE-RJ',
+        result: r.u8('result'),
+        source: r.u8('source'),
+        reason: r.u8('reason'),
+      };
     case PduType.PDataTf:
       return { type: 'P-DATA-TF', pdvs: pdvs(r) };
     case PduType.AReleaseRq:

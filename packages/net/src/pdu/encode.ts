@@ -88,7 +88,8 @@ function item(w: Bytes, type: number, body: () => void): void {
   const start = w.length;
   body();
   const len = w.length - start;
-  if (len > 0xffff) throw new DicomError('PDU_INVALID', `item 0x${type.toString(16)} is longer than 65535 bytes`);
+  if (len > 0xffff)
+    throw new DicomError('PDU_INVALID', `item 0x${type.toString(16)} is longer than 65535 bytes`);
   w.patch(at, 2, len);
 }
 
@@ -106,19 +107,29 @@ function userInformation(w: Bytes, ui: UserInformation): void {
   item(w, ItemType.UserInformation, () => {
     if (ui.maxLength !== undefined) item(w, ItemType.MaximumLength, () => w.u32(ui.maxLength!));
     if (ui.implementationClassUid) uidItem(w, ItemType.ImplementationClassUid, ui.implementationClassUid);
-    if (ui.asyncOpsWindow) item(w, ItemType.AsynchronousOperationsWindow, () => w.u16(ui.asyncOpsWindow!.maxInvoked).u16(ui.asyncOpsWindow!.maxPerformed));
+    if (ui.asyncOpsWindow)
+      item(w, ItemType.AsynchronousOperationsWindow, () =>
+        w.u16(ui.asyncOpsWindow!.maxInvoked).u16(ui.asyncOpsWindow!.maxPerformed),
+      );
     for (const r of ui.roleSelections ?? [])
       item(w, ItemType.RoleSelection, () => {
-        w.u16(r.sopClassUid.length).ascii(r.sopClassUid).u8(r.scuRole ? 1 : 0).u8(r.scpRole ? 1 : 0);
+        w.u16(r.sopClassUid.length)
+          .ascii(r.sopClassUid)
+          .u8(r.scuRole ? 1 : 0)
+          .u8(r.scpRole ? 1 : 0);
       });
-    if (ui.implementationVersionName) item(w, ItemType.ImplementationVersionName, () => w.ascii(ui.implementationVersionName!));
+    if (ui.implementationVersionName)
+      item(w, ItemType.ImplementationVersionName, () => w.ascii(ui.implementationVersionName!));
     for (const x of ui.sopClassExtended ?? [])
       item(w, ItemType.SopClassExtendedNegotiation, () => {
         w.u16(x.sopClassUid.length).ascii(x.sopClassUid).bytes(x.serviceClassApplicationInformation);
       });
     for (const x of ui.sopClassCommonExtended ?? [])
       item(w, ItemType.SopClassCommonExtendedNegotiation, () => {
-        w.u16(x.sopClassUid.length).ascii(x.sopClassUid).u16(x.serviceClassUid.length).ascii(x.serviceClassUid);
+        w.u16(x.sopClassUid.length)
+          .ascii(x.sopClassUid)
+          .u16(x.serviceClassUid.length)
+          .ascii(x.serviceClassUid);
         const total = x.relatedGeneralSopClassUids.reduce((n, u) => n + 2 + u.length, 0);
         w.u16(total);
         for (const u of x.relatedGeneralSopClassUids) w.u16(u.length).ascii(u);
@@ -126,10 +137,16 @@ function userInformation(w: Bytes, ui: UserInformation): void {
     if (ui.userIdentityRq) {
       const u = ui.userIdentityRq;
       item(w, ItemType.UserIdentityRq, () => {
-        w.u8(u.type).u8(u.positiveResponseRequested ? 1 : 0).u16(u.primaryField.length).bytes(u.primaryField).u16(u.secondaryField.length).bytes(u.secondaryField);
+        w.u8(u.type)
+          .u8(u.positiveResponseRequested ? 1 : 0)
+          .u16(u.primaryField.length)
+          .bytes(u.primaryField)
+          .u16(u.secondaryField.length)
+          .bytes(u.secondaryField);
       });
     }
-    if (ui.userIdentityAc) item(w, ItemType.UserIdentityAc, () => w.u16(ui.userIdentityAc!.length).bytes(ui.userIdentityAc!));
+    if (ui.userIdentityAc)
+      item(w, ItemType.UserIdentityAc, () => w.u16(ui.userIdentityAc!.length).bytes(ui.userIdentityAc!));
     for (const x of ui.unknown ?? []) item(w, x.type, () => w.bytes(x.value));
   });
 }
@@ -160,7 +177,9 @@ function associate(w: Bytes, pdu: AAssociateRq | AAssociateAc): void {
 
 function pdata(w: Bytes, pdu: PDataTf): void {
   for (const v of pdu.pdvs) {
-    w.u32(v.data.length + 2).u8(v.presentationContextId).u8((v.command ? 1 : 0) | (v.last ? 2 : 0));
+    w.u32(v.data.length + 2)
+      .u8(v.presentationContextId)
+      .u8((v.command ? 1 : 0) | (v.last ? 2 : 0));
     w.bytes(v.data);
   }
 }
@@ -219,7 +238,12 @@ export function encodePdu(pdu: Pdu): Uint8Array {
  * The 12-byte header of a P-DATA-TF PDU holding one PDV of `dataLength` bytes: PDU header, PDV item length,
  * presentation context ID and message control header. The data itself is written after it without a copy.
  */
-export function pdataHeader(presentationContextId: number, command: boolean, last: boolean, dataLength: number): Uint8Array {
+export function pdataHeader(
+  presentationContextId: number,
+  command: boolean,
+  last: boolean,
+  dataLength: number,
+): Uint8Array {
   const h = new Uint8Array(12);
   const v = new DataView(h.buffer);
   h[0] = PduType.PDataTf;

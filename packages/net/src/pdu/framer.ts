@@ -113,11 +113,17 @@ export class PduFramer {
     }
     while (this.buffered > 0) {
       const type = this.peek(0);
-      if (type < PduType.AAssociateRq || type > PduType.AAbort) throw new DicomError('PDU_INVALID', `unrecognized PDU type 0x${type.toString(16)}`, { offset: 0 });
+      if (type < PduType.AAssociateRq || type > PduType.AAbort)
+        throw new DicomError('PDU_INVALID', `unrecognized PDU type 0x${type.toString(16)}`, { offset: 0 });
       if (this.buffered < 6) break;
       const len = ((this.peek(2) << 24) >>> 0) + ((this.peek(3) << 16) | (this.peek(4) << 8) | this.peek(5));
       const limit = this.limitFor(type);
-      if (len > limit) throw new DicomError('PDU_INVALID', `PDU type 0x${type.toString(16)} length ${len} exceeds the maximum ${limit}`, { offset: 2 });
+      if (len > limit)
+        throw new DicomError(
+          'PDU_INVALID',
+          `PDU type 0x${type.toString(16)} length ${len} exceeds the maximum ${limit}`,
+          { offset: 2 },
+        );
       if (this.buffered < 6 + len) break;
       if (!each({ type, bytes: this.take(6 + len) })) return;
     }

@@ -50,8 +50,10 @@ export class PduStream {
   constructor(public limits: FramerLimits) {}
 
   private limitFor(type: number): number {
-    if (type === PduType.PDataTf) return this.limits.maxPDataLength > 0 ? this.limits.maxPDataLength : 0x7fffffff;
-    if (type === PduType.AAssociateRq || type === PduType.AAssociateAc) return this.limits.maxAssociateLength ?? 1 << 20;
+    if (type === PduType.PDataTf)
+      return this.limits.maxPDataLength > 0 ? this.limits.maxPDataLength : 0x7fffffff;
+    if (type === PduType.AAssociateRq || type === PduType.AAssociateAc)
+      return this.limits.maxAssociateLength ?? 1 << 20;
     return 64;
   }
 
@@ -65,7 +67,8 @@ export class PduStream {
         case 'header': {
           if (this.held === 0) {
             const t = chunk[o]!;
-            if (t < PduType.AAssociateRq || t > PduType.AAbort) fail(`unrecognized PDU type 0x${t.toString(16)}`, 0);
+            if (t < PduType.AAssociateRq || t > PduType.AAbort)
+              fail(`unrecognized PDU type 0x${t.toString(16)}`, 0);
           }
           const k = Math.min(6 - this.held, n - o);
           this.hold.set(chunk.subarray(o, o + k), this.held);
@@ -74,9 +77,11 @@ export class PduStream {
           if (this.held < 6) return;
           this.held = 0;
           const type = this.hold[0]!;
-          const len = ((this.hold[2]! << 24) >>> 0) + ((this.hold[3]! << 16) | (this.hold[4]! << 8) | this.hold[5]!);
+          const len =
+            ((this.hold[2]! << 24) >>> 0) + ((this.hold[3]! << 16) | (this.hold[4]! << 8) | this.hold[5]!);
           const limit = this.limitFor(type);
-          if (len > limit) fail(`PDU type 0x${type.toString(16)} length ${len} exceeds the maximum ${limit}`, 2);
+          if (len > limit)
+            fail(`PDU type 0x${type.toString(16)} length ${len} exceeds the maximum ${limit}`, 2);
           this.type = type;
           if (type === PduType.PDataTf) {
             if (len < 6) fail(`P-DATA-TF of ${len} bytes holds no PDV item`, 2);
@@ -107,9 +112,11 @@ export class PduStream {
           o += k;
           if (this.held < 6) return;
           this.held = 0;
-          const itemLen = ((this.hold[0]! << 24) >>> 0) + ((this.hold[1]! << 16) | (this.hold[2]! << 8) | this.hold[3]!);
+          const itemLen =
+            ((this.hold[0]! << 24) >>> 0) + ((this.hold[1]! << 16) | (this.hold[2]! << 8) | this.hold[3]!);
           if (itemLen < 2) fail(`PDV item length ${itemLen} is less than 2`, 6);
-          if (itemLen + 4 > this.pduLeft) fail(`PDV item length ${itemLen} runs past its P-DATA-TF (${this.pduLeft - 4} bytes left)`, 6);
+          if (itemLen + 4 > this.pduLeft)
+            fail(`PDV item length ${itemLen} runs past its P-DATA-TF (${this.pduLeft - 4} bytes left)`, 6);
           this.pduLeft -= 6;
           this.pcId = this.hold[4]!;
           this.mch = this.hold[5]!;
@@ -134,8 +141,15 @@ export class PduStream {
   private piece(h: PduStreamHandler, data: Uint8Array): boolean {
     const end = this.pdvLeft === 0;
     if (end) this.mode = this.pduLeft === 0 ? 'header' : 'pdvHeader';
-    if (end && this.pduLeft > 0 && this.pduLeft < 6) fail(`${this.pduLeft} bytes after the last PDV of a P-DATA-TF`, 6);
-    return h.pdv({ presentationContextId: this.pcId, command: (this.mch & 1) !== 0, last: end && (this.mch & 2) !== 0, data, pdvEnd: end });
+    if (end && this.pduLeft > 0 && this.pduLeft < 6)
+      fail(`${this.pduLeft} bytes after the last PDV of a P-DATA-TF`, 6);
+    return h.pdv({
+      presentationContextId: this.pcId,
+      command: (this.mch & 1) !== 0,
+      last: end && (this.mch & 2) !== 0,
+      data,
+      pdvEnd: end,
+    });
   }
 
   private deliverWhole(h: PduStreamHandler): boolean {

@@ -11,7 +11,11 @@
 import { closeSync, fsync, openSync, renameSync, unlinkSync, writevSync } from 'node:fs';
 import { tempFileName, type TempFile } from './temp-files.js';
 import { copyBytes } from '../transport/receive-buffers.js';
-import { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, transferSyntaxOrDefault } from '@dicomkit/core';
+import {
+  IMPLEMENTATION_CLASS_UID,
+  IMPLEMENTATION_VERSION_NAME,
+  transferSyntaxOrDefault,
+} from '@dicomkit/core';
 import type { DataSink } from '../dimse/sink.js';
 
 /**
@@ -20,7 +24,12 @@ import type { DataSink } from '../dimse/sink.js';
  * AE title when given. Encoded directly (Explicit VR Little Endian, every VR known): the same bytes as
  * buildFileMeta would give, without a data set or dictionary per received object.
  */
-export function part10Header(sopClassUid: string, sopInstanceUid: string, transferSyntaxUid: string, sourceAeTitle?: string): Uint8Array {
+export function part10Header(
+  sopClassUid: string,
+  sopInstanceUid: string,
+  transferSyntaxUid: string,
+  sourceAeTitle?: string,
+): Uint8Array {
   const elements: [number, string, string | Uint8Array][] = [
     [0x0001, 'OB', FILE_META_VERSION],
     [0x0002, 'UI', sopClassUid],
@@ -159,7 +168,8 @@ export class FileSink implements DataSink {
     await this.opened;
     if (this.error) throw this.error;
     const fd = this.fd!;
-    if (this.fsyncOnFinish) await new Promise<void>((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
+    if (this.fsyncOnFinish)
+      await new Promise<void>((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
   }
 
   /** Moves the finished file to its final path and closes it. */

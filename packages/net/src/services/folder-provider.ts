@@ -12,9 +12,19 @@ import { LEVELS, matchIdentifier, UNIQUE_KEY, type QueryLevel, type QueryModel }
 /** What a Q/R SCP asks of its data (the archive implements it over its index). */
 export interface QueryRetrieveProvider {
   /** Matches at a level: one identifier per matching entity, holding the requested keys. */
-  find(level: QueryLevel, identifier: Dataset, model: QueryModel, signal: AbortSignal): AsyncIterable<Dataset> | Iterable<Dataset>;
+  find(
+    level: QueryLevel,
+    identifier: Dataset,
+    model: QueryModel,
+    signal: AbortSignal,
+  ): AsyncIterable<Dataset> | Iterable<Dataset>;
   /** The files of the matching entities, to send with C-STORE. */
-  retrieve(level: QueryLevel, identifier: Dataset, model: QueryModel, signal: AbortSignal): Promise<string[]> | string[];
+  retrieve(
+    level: QueryLevel,
+    identifier: Dataset,
+    model: QueryModel,
+    signal: AbortSignal,
+  ): Promise<string[]> | string[];
 }
 
 interface Entry {
@@ -101,7 +111,8 @@ export class FolderProvider implements QueryRetrieveProvider {
       count(0x00201200, new Set(group.map((e) => e.header.string(0x0020000d))).size); // NumberOfPatientRelatedStudies
       out.set(0x00080052, 'CS', level);
       if (first.has(0x00080005) && !out.has(0x00080005)) out.add(first.get(0x00080005)!);
-      if (model === 'STUDY' && level === 'STUDY') for (const t of PATIENT_LEVEL_KEYS) if (identifier.has(t) && first.has(t)) out.add(first.get(t)!);
+      if (model === 'STUDY' && level === 'STUDY')
+        for (const t of PATIENT_LEVEL_KEYS) if (identifier.has(t) && first.has(t)) out.add(first.get(t)!);
       yield out;
     }
   }

@@ -24,7 +24,10 @@ export const LEVELS: readonly QueryLevel[] = ['PATIENT', 'STUDY', 'SERIES', 'IMA
 const NOT_MATCHED = new Set([0x00080052, 0x00080005, 0x00080056, 0x00080054]);
 
 function wildcardToRegExp(p: string): RegExp {
-  const esc = p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const esc = p
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${esc}$`, 's');
 }
 
@@ -47,7 +50,8 @@ export function matchValue(pattern: string, values: string[], vr: string): boole
     const uids = p.split('\\');
     return values.some((v) => uids.includes(v));
   }
-  if ((vr === 'DA' || vr === 'TM' || vr === 'DT') && p.includes('-')) return values.some((v) => inRange(p, v));
+  if ((vr === 'DA' || vr === 'TM' || vr === 'DT') && p.includes('-'))
+    return values.some((v) => inRange(p, v));
   if (/[*?]/.test(p)) {
     const re = wildcardToRegExp(p);
     return values.some((v) => re.test(v.trim()));

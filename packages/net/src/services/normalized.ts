@@ -38,7 +38,12 @@ export interface NResult {
 }
 
 /** Sends one DIMSE-N request and returns its response (status, command, data set when one came). */
-export async function nRequest(association: Association, op: NOperation, r: NRequest, signal?: AbortSignal): Promise<NResult> {
+export async function nRequest(
+  association: Association,
+  op: NOperation,
+  r: NRequest,
+  signal?: AbortSignal,
+): Promise<NResult> {
   const ctx = association.findContext(r.sopClassUid);
   if (!ctx) throw new DicomError('DIMSE_ERROR', `the peer did not accept ${r.sopClassUid}`);
   // PS3.7 Tables 10.3-1…10.3-12: Affected* for N-EVENT-REPORT and N-CREATE, Requested* for the others.
@@ -47,13 +52,26 @@ export async function nRequest(association: Association, op: NOperation, r: NReq
     CommandField: FIELD[op],
     CommandDataSetType: r.dataset ? 0x0000 : 0x0101,
     ...(affected ? { AffectedSOPClassUID: r.sopClassUid } : { RequestedSOPClassUID: r.sopClassUid }),
-    ...(r.sopInstanceUid ? (affected ? { AffectedSOPInstanceUID: r.sopInstanceUid } : { RequestedSOPInstanceUID: r.sopInstanceUid }) : {}),
+    ...(r.sopInstanceUid
+      ? affected
+        ? { AffectedSOPInstanceUID: r.sopInstanceUid }
+        : { RequestedSOPInstanceUID: r.sopInstanceUid }
+      : {}),
     ...(op === 'N-EVENT-REPORT' && r.typeId !== undefined ? { EventTypeID: r.typeId } : {}),
     ...(op === 'N-ACTION' && r.typeId !== undefined ? { ActionTypeID: r.typeId } : {}),
     ...(op === 'N-GET' && r.attributes?.length ? { AttributeIdentifierList: r.attributes } : {}),
   };
-  const rsp = await association.requestResponse(ctx.id, cmd, r.dataset ? writeDatasetChunks(r.dataset, ctx.transferSyntax) : undefined, signal ? { signal } : {});
-  return { status: rsp.command.Status ?? 0, command: rsp.command, ...(rsp.data ? { dataset: parseDataset(rsp.data, ctx.transferSyntax) } : {}) };
+  const rsp = await association.requestResponse(
+    ctx.id,
+    cmd,
+    r.dataset ? writeDatasetChunks(r.dataset, ctx.transferSyntax) : undefined,
+    signal ? { signal } : {},
+  );
+  return {
+    status: rsp.command.Status ?? 0,
+    command: rsp.command,
+    ...(rsp.data ? { dataset: parseDataset(rsp.data, ctx.transferSyntax) } : {}),
+  };
 }
 
 /** What an N-* handler gets, and returns. */
@@ -63,7 +81,9 @@ export interface NIndication {
   dataset?: Dataset;
   association: Association;
 }
-export type NHandler = (i: NIndication) => Promise<{ status: number; dataset?: Dataset }> | { status: number; dataset?: Dataset };
+export type NHandler = (
+  i: NIndication,
+) => Promise<{ status: number; dataset?: Dataset }> | { status: number; dataset?: Dataset };
 
 /** Serves N-* requests with one handler; the response copies the type ID and SOP class/instance. */
 export class NormalizedScp implements ServiceProvider {

@@ -62,19 +62,28 @@ export class QueryRetrieveScp implements ServiceProvider {
   async handle(message: DimseMessage, association: Association, signal: AbortSignal): Promise<void> {
     const model = modelOf(message.context.abstractSyntax);
     if (!model || !message.data) {
-      await association.respond(message, { Status: Status.IdentifierDoesNotMatchSopClass, ErrorComment: 'no identifier or not a Q/R SOP class' });
+      await association.respond(message, {
+        Status: Status.IdentifierDoesNotMatchSopClass,
+        ErrorComment: 'no identifier or not a Q/R SOP class',
+      });
       return;
     }
     let identifier: Dataset;
     try {
       identifier = parseDataset(message.data, message.context.transferSyntax);
     } catch (e) {
-      await association.respond(message, { Status: Status.IdentifierDoesNotMatchSopClass, ErrorComment: String((e as Error).message).slice(0, 64) });
+      await association.respond(message, {
+        Status: Status.IdentifierDoesNotMatchSopClass,
+        ErrorComment: String((e as Error).message).slice(0, 64),
+      });
       return;
     }
     const level = levelOf(identifier, model);
     if (!level) {
-      await association.respond(message, { Status: Status.IdentifierDoesNotMatchSopClass, ErrorComment: 'invalid QueryRetrieveLevel' });
+      await association.respond(message, {
+        Status: Status.IdentifierDoesNotMatchSopClass,
+        ErrorComment: 'invalid QueryRetrieveLevel',
+      });
       return;
     }
     switch (message.command.CommandField) {
@@ -86,7 +95,14 @@ export class QueryRetrieveScp implements ServiceProvider {
     }
   }
 
-  private async find(message: DimseMessage, association: Association, signal: AbortSignal, identifier: Dataset, level: QueryLevel, model: QueryModel): Promise<void> {
+  private async find(
+    message: DimseMessage,
+    association: Association,
+    signal: AbortSignal,
+    identifier: Dataset,
+    level: QueryLevel,
+    model: QueryModel,
+  ): Promise<void> {
     const ts = message.context.transferSyntax;
     try {
       for await (const match of this.options.provider.find(level, identifier, model, signal)) {
@@ -97,20 +113,33 @@ export class QueryRetrieveScp implements ServiceProvider {
         await association.respond(message, { Status: Status.Pending }, writeDatasetChunks(match, ts));
       }
     } catch (e) {
-      await association.respond(message, { Status: Status.UnableToProcess, ErrorComment: String((e as Error).message).slice(0, 64) });
+      await association.respond(message, {
+        Status: Status.UnableToProcess,
+        ErrorComment: String((e as Error).message).slice(0, 64),
+      });
       return;
     }
     await association.respond(message, { Status: signal.aborted ? Status.Cancel : Status.Success });
   }
 
-  private async retrieve(message: DimseMessage, association: Association, signal: AbortSignal, identifier: Dataset, level: QueryLevel, model: QueryModel): Promise<void> {
+  private async retrieve(
+    message: DimseMessage,
+    association: Association,
+    signal: AbortSignal,
+    identifier: Dataset,
+    level: QueryLevel,
+    model: QueryModel,
+  ): Promise<void> {
     const isMove = message.command.CommandField === CommandField.CMoveRq;
     let target: Association | undefined;
     let files: string[];
     try {
       files = await this.options.provider.retrieve(level, identifier, model, signal);
     } catch (e) {
-      await association.respond(message, { Status: Status.UnableToProcess, ErrorComment: String((e as Error).message).slice(0, 64) });
+      await association.respond(message, {
+        Status: Status.UnableToProcess,
+        ErrorComment: String((e as Error).message).slice(0, 64),
+      });
       return;
     }
     const infos: { path: string; info: Part10Info }[] = [];
@@ -126,7 +155,10 @@ export class QueryRetrieveScp implements ServiceProvider {
       const destAe = (message.command.MoveDestination ?? '').trim();
       const dest = this.options.destinations?.find((d) => d.aeTitle === destAe);
       if (!dest) {
-        await association.respond(message, { Status: Status.MoveDestinationUnknown, ErrorComment: `unknown destination ${destAe}`.slice(0, 64) });
+        await association.respond(message, {
+          Status: Status.MoveDestinationUnknown,
+          ErrorComment: `unknown destination ${destAe}`.slice(0, 64),
+        });
         return;
       }
       if (infos.length > 0) {
@@ -140,7 +172,10 @@ export class QueryRetrieveScp implements ServiceProvider {
             log: association.options.log,
           });
         } catch (e) {
-          await association.respond(message, { Status: Status.OutOfResourcesSubOperations, ErrorComment: String((e as Error).message).slice(0, 64) });
+          await association.respond(message, {
+            Status: Status.OutOfResourcesSubOperations,
+            ErrorComment: String((e as Error).message).slice(0, 64),
+          });
           return;
         }
       }
@@ -150,13 +185,23 @@ export class QueryRetrieveScp implements ServiceProvider {
     let warning = 0;
     const failedUids: string[] = [];
     let remaining = infos.length;
-    const counts = () => ({ NumberOfRemainingSuboperations: remaining, NumberOfCompletedSuboperations: completed, NumberOfFailedSuboperations: failed + failedUids.length, NumberOfWarningSuboperations: warning });
+    const counts = () => ({
+      NumberOfRemainingSuboperations: remaining,
+      NumberOfCompletedSuboperations: completed,
+      NumberOfFailedSuboperations: failed + failedUids.length,
+      NumberOfWarningSuboperations: warning,
+    });
     try {
       for (const { path, info } of infos) {
         if (signal.aborted) break;
         remaining--;
         try {
-          const r = await storeFile(target!, path, info, { moveOriginator: { aeTitle: association.callingAeTitle, messageId: message.command.MessageID ?? 0 } });
+          const r = await storeFile(target!, path, info, {
+            moveOriginator: {
+              aeTitle: association.callingAeTitle,
+              messageId: message.command.MessageID ?? 0,
+            },
+          });
           const c = statusCategory(r.status);
           if (c === 'success') completed++;
           else if (c === 'warning') warning++;
@@ -176,9 +221,19 @@ export class QueryRetrieveScp implements ServiceProvider {
       return;
     }
     const anyFailed = failed + failedUids.length > 0;
-    const status = !anyFailed && warning === 0 ? Status.Success : completed + warning === 0 && anyFailed ? Status.OutOfResourcesSubOperations : Status.WarningSubOperationsFailures;
+    const status =
+      !anyFailed && warning === 0
+        ? Status.Success
+        : completed + warning === 0 && anyFailed
+          ? Status.OutOfResourcesSubOperations
+          : Status.WarningSubOperationsFailures;
     // PS3.4 §C.4.2.1.4: the final response carries no remaining count; failed UIDs go in the identifier.
-    const final = { Status: status, NumberOfCompletedSuboperations: completed, NumberOfFailedSuboperations: failed + failedUids.length, NumberOfWarningSuboperations: warning };
+    const final = {
+      Status: status,
+      NumberOfCompletedSuboperations: completed,
+      NumberOfFailedSuboperations: failed + failedUids.length,
+      NumberOfWarningSuboperations: warning,
+    };
     if (failedUids.length && status !== Status.Success) {
       const { Dataset } = await import('@dicomkit/core');
       const ds = new Dataset();
@@ -190,5 +245,6 @@ export class QueryRetrieveScp implements ServiceProvider {
 
 /** The retrieve status a requestor sees, as an error when it is a failure. */
 export function assertRetrieveOk(status: number): void {
-  if (statusCategory(status) === 'failure') throw new DicomError('DIMSE_ERROR', `retrieve failed with status 0x${status.toString(16)}`);
+  if (statusCategory(status) === 'failure')
+    throw new DicomError('DIMSE_ERROR', `retrieve failed with status 0x${status.toString(16)}`);
 }

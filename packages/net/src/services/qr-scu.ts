@@ -3,7 +3,15 @@
  * cancellation (C-CANCEL on AbortSignal). For C-GET the association must have been requested with storage
  * contexts in the SCP role (see {@link getContexts}) and a StorageScp as its request handler.
  */
-import { Dataset, DicomError, parseDataset, tagForKeyword, writeDatasetChunks, parseTagString, lookupTag } from '@dicomkit/core';
+import {
+  Dataset,
+  DicomError,
+  parseDataset,
+  tagForKeyword,
+  writeDatasetChunks,
+  parseTagString,
+  lookupTag,
+} from '@dicomkit/core';
 import type { Association } from '../association.js';
 import { CommandField, Priority } from '../dimse/command.js';
 import { statusCategory } from '../dimse/status.js';
@@ -60,14 +68,24 @@ export function identifierFrom(keys: string[], level?: QueryLevel): Dataset {
 }
 
 /** C-FIND: resolves with every match (also given to `onMatch` as it arrives). */
-export async function find(association: Association, model: QueryModel, identifier: Dataset, opts: { onMatch?: (d: Dataset) => void; signal?: AbortSignal } = {}): Promise<{ status: number; matches: Dataset[] }> {
+export async function find(
+  association: Association,
+  model: QueryModel,
+  identifier: Dataset,
+  opts: { onMatch?: (d: Dataset) => void; signal?: AbortSignal } = {},
+): Promise<{ status: number; matches: Dataset[] }> {
   const uid = sopClass('Find', model);
   const id = context(association, uid);
   const ctx = association.contexts.find((c) => c.id === id)!;
   const matches: Dataset[] = [];
   const rsp = await association.requestResponse(
     id,
-    { CommandField: CommandField.CFindRq, AffectedSOPClassUID: uid, Priority: Priority.Medium, CommandDataSetType: 0 },
+    {
+      CommandField: CommandField.CFindRq,
+      AffectedSOPClassUID: uid,
+      Priority: Priority.Medium,
+      CommandDataSetType: 0,
+    },
     writeDatasetChunks(identifier, ctx.transferSyntax),
     {
       ...(opts.signal ? { signal: opts.signal } : {}),
@@ -82,7 +100,14 @@ export async function find(association: Association, model: QueryModel, identifi
   return { status: rsp.command.Status ?? 0, matches };
 }
 
-async function retrieve(kind: 'Move' | 'Get', association: Association, model: QueryModel, identifier: Dataset, destination: string | undefined, opts: { onProgress?: (r: RetrieveResult & { remaining: number }) => void; signal?: AbortSignal }): Promise<RetrieveResult> {
+async function retrieve(
+  kind: 'Move' | 'Get',
+  association: Association,
+  model: QueryModel,
+  identifier: Dataset,
+  destination: string | undefined,
+  opts: { onProgress?: (r: RetrieveResult & { remaining: number }) => void; signal?: AbortSignal },
+): Promise<RetrieveResult> {
   const uid = sopClass(kind, model);
   const id = context(association, uid);
   const ctx = association.contexts.find((c) => c.id === id)!;
@@ -109,16 +134,32 @@ async function retrieve(kind: 'Move' | 'Get', association: Association, model: Q
     },
   );
   const c = rsp.command;
-  return { status: c.Status ?? 0, completed: c.NumberOfCompletedSuboperations ?? 0, failed: c.NumberOfFailedSuboperations ?? 0, warning: c.NumberOfWarningSuboperations ?? 0 };
+  return {
+    status: c.Status ?? 0,
+    completed: c.NumberOfCompletedSuboperations ?? 0,
+    failed: c.NumberOfFailedSuboperations ?? 0,
+    warning: c.NumberOfWarningSuboperations ?? 0,
+  };
 }
 
 /** C-MOVE to another AE. */
-export function move(association: Association, model: QueryModel, identifier: Dataset, destination: string, opts: { onProgress?: (r: RetrieveResult & { remaining: number }) => void; signal?: AbortSignal } = {}): Promise<RetrieveResult> {
+export function move(
+  association: Association,
+  model: QueryModel,
+  identifier: Dataset,
+  destination: string,
+  opts: { onProgress?: (r: RetrieveResult & { remaining: number }) => void; signal?: AbortSignal } = {},
+): Promise<RetrieveResult> {
   return retrieve('Move', association, model, identifier, destination, opts);
 }
 
 /** C-GET: the instances arrive as C-STORE requests on this association (handled by its request handler). */
-export function get(association: Association, model: QueryModel, identifier: Dataset, opts: { onProgress?: (r: RetrieveResult & { remaining: number }) => void; signal?: AbortSignal } = {}): Promise<RetrieveResult> {
+export function get(
+  association: Association,
+  model: QueryModel,
+  identifier: Dataset,
+  opts: { onProgress?: (r: RetrieveResult & { remaining: number }) => void; signal?: AbortSignal } = {},
+): Promise<RetrieveResult> {
   return retrieve('Get', association, model, identifier, undefined, opts);
 }
 
@@ -162,12 +203,26 @@ export function defaultGetStorageClasses(): string[] {
  * Contexts and role selections for a C-GET association: the GET SOP class plus storage classes in the SCP role
  * (PS3.4 §C.4.3.1: the SCU must propose every storage class it expects, within 128 contexts).
  */
-export function getContexts(model: QueryModel, storageClasses = defaultGetStorageClasses(), transferSyntaxes = ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2']): { contexts: { abstractSyntax: string; transferSyntaxes: string[] }[]; roleSelections: RoleSelection[] } {
-  const contexts = [{ abstractSyntax: sopClass('Get', model), transferSyntaxes: ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2'] }, ...storageClasses.map((s) => ({ abstractSyntax: s, transferSyntaxes }))];
-  return { contexts, roleSelections: storageClasses.map((s) => ({ sopClassUid: s, scuRole: false, scpRole: true })) };
+export function getContexts(
+  model: QueryModel,
+  storageClasses = defaultGetStorageClasses(),
+  transferSyntaxes = ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2'],
+): { contexts: { abstractSyntax: string; transferSyntaxes: string[] }[]; roleSelections: RoleSelection[] } {
+  const contexts = [
+    {
+      abstractSyntax: sopClass('Get', model),
+      transferSyntaxes: ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2'],
+    },
+    ...storageClasses.map((s) => ({ abstractSyntax: s, transferSyntaxes })),
+  ];
+  return {
+    contexts,
+    roleSelections: storageClasses.map((s) => ({ sopClassUid: s, scuRole: false, scpRole: true })),
+  };
 }
 
 /** Throws DIMSE_ERROR for a failure status of a Q/R operation. */
 export function checkStatus(status: number, what: string): void {
-  if (statusCategory(status) === 'failure') throw new DicomError('DIMSE_ERROR', `${what} failed: status 0x${status.toString(16).padStart(4, '0')}`);
+  if (statusCategory(status) === 'failure')
+    throw new DicomError('DIMSE_ERROR', `${what} failed: status 0x${status.toString(16).padStart(4, '0')}`);
 }

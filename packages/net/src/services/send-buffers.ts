@@ -65,7 +65,8 @@ export class SendBufferPool {
 
   /** Resolves when `size` more bytes fit in the budget (at once when nothing is in use). */
   async room(size: number): Promise<void> {
-    while (this.inUse > 0 && this.inUse + size > POOL_BUDGET) await new Promise<void>((r) => this.waiters.push(r));
+    while (this.inUse > 0 && this.inUse + size > POOL_BUDGET)
+      await new Promise<void>((r) => this.waiters.push(r));
   }
 }
 

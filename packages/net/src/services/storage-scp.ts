@@ -52,7 +52,12 @@ export class StorageScp implements ServiceProvider {
   constructor(readonly options: StorageScpOptions) {}
 
   sinkFor(command: Command, context: AcceptedContext, association: Association): FileSink {
-    const header = part10Header(command.AffectedSOPClassUID ?? context.abstractSyntax, command.AffectedSOPInstanceUID ?? '', context.transferSyntax, association.callingAeTitle);
+    const header = part10Header(
+      command.AffectedSOPClassUID ?? context.abstractSyntax,
+      command.AffectedSOPInstanceUID ?? '',
+      context.transferSyntax,
+      association.callingAeTitle,
+    );
     let temp: TempFile | undefined;
     try {
       temp = this.reserveFor(association).take();
@@ -81,7 +86,10 @@ export class StorageScp implements ServiceProvider {
     const cmd = message.command;
     if (!sink) {
       // A C-STORE without a data set cannot be stored.
-      await association.respond(message, { Status: Status.DataSetDoesNotMatchSopClass, ErrorComment: 'no data set' });
+      await association.respond(message, {
+        Status: Status.DataSetDoesNotMatchSopClass,
+        ErrorComment: 'no data set',
+      });
       return;
     }
     const obj: StoredObject = {
@@ -98,17 +106,26 @@ export class StorageScp implements ServiceProvider {
       status = await (this.options.decide?.(obj) ?? Status.Success);
     } catch (e) {
       await sink.abort();
-      await association.respond(message, { Status: Status.OutOfResources, ErrorComment: String((e as Error).message).slice(0, 64) });
+      await association.respond(message, {
+        Status: Status.OutOfResources,
+        ErrorComment: String((e as Error).message).slice(0, 64),
+      });
       return;
     }
     const category = statusCategory(status);
     if (category === 'success' || category === 'warning') {
-      const path = join(this.options.directory, this.options.fileName?.(obj) ?? `${safeFileName(obj.sopInstanceUid)}.dcm`);
+      const path = join(
+        this.options.directory,
+        this.options.fileName?.(obj) ?? `${safeFileName(obj.sopInstanceUid)}.dcm`,
+      );
       try {
         await sink.commit(path);
       } catch (e) {
         await sink.abort();
-        await association.respond(message, { Status: Status.OutOfResources, ErrorComment: String((e as Error).message).slice(0, 64) });
+        await association.respond(message, {
+          Status: Status.OutOfResources,
+          ErrorComment: String((e as Error).message).slice(0, 64),
+        });
         return;
       }
       this.options.onStored?.({ ...obj, path, status });
@@ -117,16 +134,24 @@ export class StorageScp implements ServiceProvider {
   }
 }
 
-
-
 /** Every storage SOP class in the dictionary, retired ones included (old modalities still send them). */
 export function allStorageSopClasses(): string[] {
-  const retired = uidsOfType('SOP Class').filter((e) => e.retired && /Storage( - For (Presentation|Processing))?( \(Retired\))?$/.test(e.name) && !/Commitment/.test(e.name));
+  const retired = uidsOfType('SOP Class').filter(
+    (e) =>
+      e.retired &&
+      /Storage( - For (Presentation|Processing))?( \(Retired\))?$/.test(e.name) &&
+      !/Commitment/.test(e.name),
+  );
   return [...new Set([...storageSopClasses(), ...retired].map((e) => e.uid))];
 }
 
 /** Every transfer syntax we know, uncompressed first (an SCP that stores bytes as they come accepts all). */
 export function allTransferSyntaxes(): string[] {
-  const native = ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2', '1.2.840.10008.1.2.2', '1.2.840.10008.1.2.1.99'];
+  const native = [
+    '1.2.840.10008.1.2.1',
+    '1.2.840.10008.1.2',
+    '1.2.840.10008.1.2.2',
+    '1.2.840.10008.1.2.1.99',
+  ];
   return [...native, ...TRANSFER_SYNTAXES.map((t) => t.uid).filter((u) => !native.includes(u))];
 }

@@ -4,7 +4,12 @@
  * (streamed for large files); otherwise an uncompressed file is re-encoded in an accepted uncompressed one.
  */
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
-import { DicomError, transferSyntaxOrDefault, writeDatasetChunks, UNCOMPRESSED_TRANSFER_SYNTAXES } from '@dicomkit/core';
+import {
+  DicomError,
+  transferSyntaxOrDefault,
+  writeDatasetChunks,
+  UNCOMPRESSED_TRANSFER_SYNTAXES,
+} from '@dicomkit/core';
 import { readDicomFileSync } from '@dicomkit/core/node';
 import type { Association } from '../association.js';
 import type { AcceptedContext } from '../negotiation.js';
@@ -55,13 +60,25 @@ export function readPart10Info(path: string): Part10Info {
     const notPart10 = (why: string): never => {
       throw new DicomError('INVALID_FILE_META', `${path}: ${why}`, { offset: 128 });
     };
-    if (head.length < 132 || head[128] !== 0x44 || head[129] !== 0x49 || head[130] !== 0x43 || head[131] !== 0x4d) {
+    if (
+      head.length < 132 ||
+      head[128] !== 0x44 ||
+      head[129] !== 0x49 ||
+      head[130] !== 0x43 ||
+      head[131] !== 0x4d
+    ) {
       // No Part 10 header: let the core reader work it out (it detects the encoding), then describe it.
       const f = readDicomFileSync(path, { stopBeforePixelData: true });
       const sopClassUid = f.dataset.string(0x00080016);
       const sopInstanceUid = f.dataset.string(0x00080018);
       if (!sopClassUid || !sopInstanceUid) notPart10('no File Meta and no SOP Class/Instance UID');
-      return { sopClassUid: sopClassUid!, sopInstanceUid: sopInstanceUid!, transferSyntaxUid: f.transferSyntax.uid, datasetOffset: -1, size };
+      return {
+        sopClassUid: sopClassUid!,
+        sopInstanceUid: sopInstanceUid!,
+        transferSyntaxUid: f.transferSyntax.uid,
+        datasetOffset: -1,
+        size,
+      };
     }
     const dv = new DataView(META_SCRATCH.buffer, META_SCRATCH.byteOffset);
     let at = 132;
@@ -84,9 +101,14 @@ export function readPart10Info(path: string): Part10Info {
       }
       if (valueAt + len > head.length) {
         if (more()) continue;
-        notPart10(got < size ? 'File Meta element runs past the first 64 KiB' : 'File Meta element runs past the end of the file');
+        notPart10(
+          got < size
+            ? 'File Meta element runs past the first 64 KiB'
+            : 'File Meta element runs past the end of the file',
+        );
       }
-      if (vr === 'UI') values.set(tag, String.fromCharCode(...head.subarray(valueAt, valueAt + len)).replace(/[\0 ]+$/, ''));
+      if (vr === 'UI')
+        values.set(tag, String.fromCharCode(...head.subarray(valueAt, valueAt + len)).replace(/[\0 ]+$/, ''));
       at = valueAt + len;
     }
     let sopClassUid = values.get(0x00020002);
@@ -102,9 +124,16 @@ export function readPart10Info(path: string): Part10Info {
         transferSyntaxUid = f.transferSyntax.uid;
         datasetOffset = -1; // re-encode rather than trust an offset under a guessed encoding
       }
-      if (!sopClassUid || !sopInstanceUid) notPart10('neither the File Meta nor the data set gives the SOP Class and Instance UIDs');
+      if (!sopClassUid || !sopInstanceUid)
+        notPart10('neither the File Meta nor the data set gives the SOP Class and Instance UIDs');
     }
-    return { sopClassUid: sopClassUid!, sopInstanceUid: sopInstanceUid!, transferSyntaxUid: transferSyntaxUid!, datasetOffset, size };
+    return {
+      sopClassUid: sopClassUid!,
+      sopInstanceUid: sopInstanceUid!,
+      transferSyntaxUid: transferSyntaxUid!,
+      datasetOffset,
+      size,
+    };
   } finally {
     closeSync(fd);
   }
@@ -146,11 +175,13 @@ export function loadDataset(association: Association, path: string, info: Part10
   const own = association.findContext(info.sopClassUid, info.transferSyntaxUid);
   if (own && info.datasetOffset >= 0) {
     const length = info.size - info.datasetOffset;
-    if (length > POOLED_MAX) return { context: own, data: streamFile(path, info.datasetOffset), release: noop };
+    if (length > POOLED_MAX)
+      return { context: own, data: streamFile(path, info.datasetOffset), release: noop };
     const fd = openSync(path, 'r');
     const buffer = sendBuffers.take(length);
     try {
-      if (readFully(fd, buffer.bytes, 0, length, info.datasetOffset) < length) throw new DicomError('TRUNCATED', `${path} shrank while being sent`);
+      if (readFully(fd, buffer.bytes, 0, length, info.datasetOffset) < length)
+        throw new DicomError('TRUNCATED', `${path} shrank while being sent`);
     } catch (e) {
       buffer.release();
       throw e;
@@ -159,12 +190,31 @@ export function loadDataset(association: Association, path: string, info: Part10
     }
     return { context: own, data: buffer.bytes, release: buffer.release };
   }
-  if (own) return { context: own, data: writeDatasetChunks(readDicomFileSync(path, { bulkDataThreshold: Infinity }).dataset, own.transferSyntax), release: noop };
+  if (own)
+    return {
+      context: own,
+      data: writeDatasetChunks(
+        readDicomFileSync(path, { bulkDataThreshold: Infinity }).dataset,
+        own.transferSyntax,
+      ),
+      release: noop,
+    };
   const source = transferSyntaxOrDefault(info.transferSyntaxUid);
-  const ctx = source.encapsulated ? undefined : association.contexts.find((c) => c.abstractSyntax === info.sopClassUid && UNCOMPRESSED_TRANSFER_SYNTAXES.some((t) => t.uid === c.transferSyntax));
+  const ctx = source.encapsulated
+    ? undefined
+    : association.contexts.find(
+        (c) =>
+          c.abstractSyntax === info.sopClassUid &&
+          UNCOMPRESSED_TRANSFER_SYNTAXES.some((t) => t.uid === c.transferSyntax),
+      );
   if (!ctx) {
     const any = association.findContext(info.sopClassUid);
-    throw new DicomError('DIMSE_ERROR', any ? `the peer accepted ${info.sopClassUid} only in ${any.transferSyntax}, not in ${info.transferSyntaxUid}` : `the peer did not accept SOP class ${info.sopClassUid}`);
+    throw new DicomError(
+      'DIMSE_ERROR',
+      any
+        ? `the peer accepted ${info.sopClassUid} only in ${any.transferSyntax}, not in ${info.transferSyntaxUid}`
+        : `the peer did not accept SOP class ${info.sopClassUid}`,
+    );
   }
   const f = readDicomFileSync(path, { bulkDataThreshold: Infinity });
   return { context: ctx, data: writeDatasetChunks(f.dataset, ctx.transferSyntax), release: noop };
@@ -172,7 +222,8 @@ export function loadDataset(association: Association, path: string, info: Part10
 
 /** A large data set, 1 MiB at a time (bounded memory for any size). */
 async function* streamFile(path: string, start: number): AsyncIterable<Uint8Array> {
-  for await (const chunk of createReadStream(path, { start, highWaterMark: 1024 * 1024 })) yield chunk as Uint8Array;
+  for await (const chunk of createReadStream(path, { start, highWaterMark: 1024 * 1024 }))
+    yield chunk as Uint8Array;
 }
 
 export interface StoreOptions {
@@ -182,7 +233,12 @@ export interface StoreOptions {
 }
 
 /** Sends a loaded data set with C-STORE and returns the peer's status; its buffer is released once written. */
-export async function storeLoaded(association: Association, info: Part10Info, loaded: LoadedDataset, opts: StoreOptions = {}): Promise<StoreResult> {
+export async function storeLoaded(
+  association: Association,
+  info: Part10Info,
+  loaded: LoadedDataset,
+  opts: StoreOptions = {},
+): Promise<StoreResult> {
   const rsp = await association.requestResponse(
     loaded.context.id,
     {
@@ -191,16 +247,30 @@ export async function storeLoaded(association: Association, info: Part10Info, lo
       AffectedSOPInstanceUID: info.sopInstanceUid,
       Priority: opts.priority ?? Priority.Medium,
       CommandDataSetType: 0x0000,
-      ...(opts.moveOriginator ? { MoveOriginatorApplicationEntityTitle: opts.moveOriginator.aeTitle, MoveOriginatorMessageID: opts.moveOriginator.messageId } : {}),
+      ...(opts.moveOriginator
+        ? {
+            MoveOriginatorApplicationEntityTitle: opts.moveOriginator.aeTitle,
+            MoveOriginatorMessageID: opts.moveOriginator.messageId,
+          }
+        : {}),
     },
     loaded.data,
     { ...(opts.signal ? { signal: opts.signal } : {}), written: loaded.release },
   );
-  return { status: rsp.command.Status ?? 0, transferSyntaxUid: loaded.context.transferSyntax, ...(rsp.command.ErrorComment ? { errorComment: rsp.command.ErrorComment } : {}) };
+  return {
+    status: rsp.command.Status ?? 0,
+    transferSyntaxUid: loaded.context.transferSyntax,
+    ...(rsp.command.ErrorComment ? { errorComment: rsp.command.ErrorComment } : {}),
+  };
 }
 
 /** Sends one file with C-STORE and returns the peer's status. */
-export async function storeFile(association: Association, path: string, info = readPart10Info(path), opts: StoreOptions = {}): Promise<StoreResult> {
+export async function storeFile(
+  association: Association,
+  path: string,
+  info = readPart10Info(path),
+  opts: StoreOptions = {},
+): Promise<StoreResult> {
   return storeLoaded(association, info, loadDataset(association, path, info), opts);
 }
 
@@ -226,7 +296,11 @@ export interface StoreFilesOptions extends StoreOptions {
  * bytes in flight), so that the bytes are ready when the response arrives. Files not sent because the
  * association ended get an ASSOCIATION_ABORTED error.
  */
-export async function storeFiles(association: Association, files: { path: string; info: Part10Info }[], opts: StoreFilesOptions = {}): Promise<StoreOutcome[]> {
+export async function storeFiles(
+  association: Association,
+  files: { path: string; info: Part10Info }[],
+  opts: StoreFilesOptions = {},
+): Promise<StoreOutcome[]> {
   const window = Math.max(1, Math.min(opts.window ?? Infinity, association.window));
   const outcomes: StoreOutcome[] = new Array(files.length);
   const record = (i: number, o: StoreOutcome): void => {
@@ -248,7 +322,9 @@ export async function storeFiles(association: Association, files: { path: string
     const loaded = next ?? load(i);
     next = undefined;
     const k = i;
-    const op: Promise<void> = (loaded instanceof Error ? Promise.reject(loaded) : storeLoaded(association, f.info, loaded, opts))
+    const op: Promise<void> = (
+      loaded instanceof Error ? Promise.reject(loaded) : storeLoaded(association, f.info, loaded, opts)
+    )
       .then(
         (result) => record(k, { path: f.path, result }),
         (error: Error) => record(k, { path: f.path, error }),
@@ -265,7 +341,10 @@ export async function storeFiles(association: Association, files: { path: string
   }
   if (next && !(next instanceof Error)) next.release();
   await Promise.all(inFlight);
-  const why = new DicomError('ASSOCIATION_ABORTED', opts.signal?.aborted ? 'cancelled' : 'not sent: the association ended');
+  const why = new DicomError(
+    'ASSOCIATION_ABORTED',
+    opts.signal?.aborted ? 'cancelled' : 'not sent: the association ended',
+  );
   for (; i < files.length; i++) record(i, { path: files[i]!.path, error: why, notSent: true });
   return outcomes;
 }
@@ -277,7 +356,8 @@ export async function storeFiles(association: Association, files: { path: string
  */
 export function contextsFor(infos: Part10Info[]): { abstractSyntax: string; transferSyntaxes: string[] }[] {
   const out = new Map<string, { abstractSyntax: string; transferSyntaxes: string[] }>();
-  for (const i of infos) for (const c of fileContexts(i)) out.set(`${c.abstractSyntax}|${c.transferSyntaxes.join(',')}`, c);
+  for (const i of infos)
+    for (const c of fileContexts(i)) out.set(`${c.abstractSyntax}|${c.transferSyntaxes.join(',')}`, c);
   return [...out.values()];
 }
 
@@ -285,6 +365,7 @@ export function contextsFor(infos: Part10Info[]): { abstractSyntax: string; tran
 export function fileContexts(i: Part10Info): { abstractSyntax: string; transferSyntaxes: string[] }[] {
   const own = proposalFor(i);
   const list = [{ abstractSyntax: i.sopClassUid, transferSyntaxes: own }];
-  if (!transferSyntaxOrDefault(i.transferSyntaxUid).encapsulated && !FALLBACKS.includes(i.transferSyntaxUid)) list.push({ abstractSyntax: i.sopClassUid, transferSyntaxes: FALLBACKS });
+  if (!transferSyntaxOrDefault(i.transferSyntaxUid).encapsulated && !FALLBACKS.includes(i.transferSyntaxUid))
+    list.push({ abstractSyntax: i.sopClassUid, transferSyntaxes: FALLBACKS });
   return list;
 }

@@ -59,7 +59,9 @@ export class TempFileReserve {
    */
   take(): TempFile {
     const slot = this.slots.shift();
-    const f: TempFile = slot ? { path: slot.path, fd: slot.fd ?? slot.created } : createTempFile(this.directory);
+    const f: TempFile = slot
+      ? { path: slot.path, fd: slot.fd ?? slot.created }
+      : createTempFile(this.directory);
     this.refill();
     return f;
   }
@@ -103,7 +105,9 @@ export class TempFileReserve {
     const pending = this.slots.filter((s) => s.fd === undefined);
     this.slots.length = 0;
     // Those still being created (or queued) are removed once created.
-    return Promise.allSettled(pending.map((s) => s.created.then((fd) => discardSync({ path: s.path, fd })))).then(() => undefined);
+    return Promise.allSettled(
+      pending.map((s) => s.created.then((fd) => discardSync({ path: s.path, fd }))),
+    ).then(() => undefined);
   }
 }
 

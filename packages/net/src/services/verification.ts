@@ -13,7 +13,11 @@ export async function echo(association: Association, signal?: AbortSignal): Prom
   if (!ctx) throw new DicomError('DIMSE_ERROR', 'the peer did not accept the Verification SOP class');
   const rsp = await association.requestResponse(
     ctx.id,
-    { CommandField: CommandField.CEchoRq, AffectedSOPClassUID: VERIFICATION_SOP_CLASS, CommandDataSetType: NO_DATASET },
+    {
+      CommandField: CommandField.CEchoRq,
+      AffectedSOPClassUID: VERIFICATION_SOP_CLASS,
+      CommandDataSetType: NO_DATASET,
+    },
     undefined,
     signal ? { signal } : {},
   );

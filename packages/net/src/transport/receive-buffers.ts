@@ -38,7 +38,10 @@ export function returnReceiveBuffer(b: Buffer): void {
 }
 
 /** The `onread` option of a socket that hands each chunk to `deliver` (set later, once the reader exists). */
-export function reusableReads(deliver: () => ((chunk: Uint8Array) => void) | undefined): { buffer: Buffer; callback: (n: number, b: Uint8Array) => boolean } {
+export function reusableReads(deliver: () => ((chunk: Uint8Array) => void) | undefined): {
+  buffer: Buffer;
+  callback: (n: number, b: Uint8Array) => boolean;
+} {
   const buffer = takeReceiveBuffer();
   return {
     buffer,
@@ -62,7 +65,10 @@ interface SocketInternals {
  * server's connection count (server.close() waits for it); the old object is left without a handle. Returns
  * undefined, leaving the socket as it is, when the Node internals involved are not there.
  */
-export function adoptAccepted(accepted: Socket, onread: { buffer: Buffer; callback: (n: number, b: Uint8Array) => boolean }): Socket | undefined {
+export function adoptAccepted(
+  accepted: Socket,
+  onread: { buffer: Buffer; callback: (n: number, b: Uint8Array) => boolean },
+): Socket | undefined {
   const old = accepted as unknown as SocketInternals;
   if (!old._handle || accepted.readableFlowing === true || accepted.bytesRead > 0) return undefined;
   const handle = old._handle;

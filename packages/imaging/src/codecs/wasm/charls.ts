@@ -50,7 +50,9 @@ export const charlsCodec = loadOnce('CharLS', () =>
         encoder.setInterleaveMode(d.samplesPerPixel > 1 ? 2 : 0);
         encoder.encode();
         return {
-          bytes: new Uint8Array(encoder.getEncodedBuffer()) /* a copy, and a Uint8Array even where the build hands out a Uint8ClampedArray */,
+          bytes: new Uint8Array(
+            encoder.getEncodedBuffer(),
+          ) /* a copy, and a Uint8Array even where the build hands out a Uint8ClampedArray */,
           ...(near > 0 ? { lossyMethod: 'ISO_14495_1' } : {}),
         };
       },

@@ -58,7 +58,9 @@ export const libjpegTurboCodec = loadOnce('libjpeg-turbo', async () => {
       encoder.encode();
       // libjpeg writes JFIF YCbCr for three components (PS3.5 §8.2.1: Photometric Interpretation YBR_FULL).
       return {
-        bytes: new Uint8Array(encoder.getEncodedBuffer()) /* a copy, and a Uint8Array even where the build hands out a Uint8ClampedArray */,
+        bytes: new Uint8Array(
+          encoder.getEncodedBuffer(),
+        ) /* a copy, and a Uint8Array even where the build hands out a Uint8ClampedArray */,
         lossyMethod: 'ISO_10918_1',
         ...(d.samplesPerPixel === 3 ? { photometricInterpretation: 'YBR_FULL' } : {}),
       };

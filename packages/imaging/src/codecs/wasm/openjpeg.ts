@@ -44,7 +44,9 @@ export const openjpegCodec = loadOnce('OpenJPEG', async () => {
         encoder.setQuality(lossless, lossless ? 0 : 1);
         if (!lossless) encoder.setCompressionRatio(0, options.compressionRatio ?? 10);
         encoder.encode();
-        const bytes = new Uint8Array(encoder.getEncodedBuffer()) /* a copy, and a Uint8Array even where the build hands out a Uint8ClampedArray */;
+        const bytes = new Uint8Array(
+          encoder.getEncodedBuffer(),
+        ); /* a copy, and a Uint8Array even where the build hands out a Uint8ClampedArray */
         const mct = j2kUsesMct(bytes);
         return {
           bytes,

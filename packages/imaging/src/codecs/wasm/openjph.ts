@@ -36,7 +36,9 @@ export const openjphCodec = loadOnce('OpenJPH', async () => {
       // OpenJPH sets lossy quality by quantization step, not by ratio: a step of 1/ratio² is a rough equivalent.
       encoder.setQuality(lossless, lossless ? 0 : Math.min(0.5, 1 / ((options.compressionRatio ?? 10) * 10)));
       encoder.encode();
-      const bytes = new Uint8Array(encoder.getEncodedBuffer()) /* a copy, and a Uint8Array even where the build hands out a Uint8ClampedArray */;
+      const bytes = new Uint8Array(
+        encoder.getEncodedBuffer(),
+      ); /* a copy, and a Uint8Array even where the build hands out a Uint8ClampedArray */
       return {
         bytes,
         ...(j2kUsesMct(bytes) ? { photometricInterpretation: lossless ? 'YBR_RCT' : 'YBR_ICT' } : {}),
