@@ -33,6 +33,31 @@ export function mutateText(base: string, pieces: readonly string[], random: () =
   return t;
 }
 
+/**
+ * Fuzzes a text reader (JSON, XML): `rounds` mutations of `base`, each read, written back and parsed again by
+ * `roundTrip`, which may only throw DicomErrors. Returns how many mutations were accepted.
+ */
+export function fuzzTextReader(
+  base: string,
+  pieces: readonly string[],
+  seed: number,
+  rounds: number,
+  roundTrip: (text: string) => void,
+): number {
+  const random = prng(seed);
+  let accepted = 0;
+  for (let i = 0; i < rounds; i++) {
+    const t = mutateText(base, pieces, random);
+    try {
+      roundTrip(t);
+      accepted++;
+    } catch (e) {
+      if (!isDicomError(e)) throw new Error(`mutation ${i} threw ${String(e)} for ${t}`, { cause: e });
+    }
+  }
+  return accepted;
+}
+
 /** Where a length field sits in a file: byte position, 2 or 4 bytes, byte order. */
 export interface LengthSite {
   pos: number;
