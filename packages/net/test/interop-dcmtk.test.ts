@@ -161,6 +161,16 @@ const NEWER_THAN_DCMTK = [
   '1.2.840.10008.1.2.8.1',
 ];
 
+/** The SOP Instance UIDs of a Q/R test folder whose files belong to one study. */
+function instancesOfStudy(data: { dir: string; uids: string[] }, study: string): string[] {
+  return data.uids.filter(
+    (u) =>
+      readDicomFileSync(join(data.dir, `${u}.dcm`), { stopBeforePixelData: true }).dataset.string(
+        'StudyInstanceUID',
+      ) === study,
+  );
+}
+
 function filesIn(dir: string): string[] {
   return readdirSync(dir).map((f) => join(dir, f));
 }
@@ -464,12 +474,7 @@ function scenarios(): void {
       await stop(qr);
       await stop(scp);
     }
-    const inStudy = data.uids.filter(
-      (u) =>
-        readDicomFileSync(join(data.dir, `${u}.dcm`), { stopBeforePixelData: true }).dataset.string(
-          'StudyInstanceUID',
-        ) === data.studies[0],
-    );
+    const inStudy = instancesOfStudy(data, data.studies[0]!);
     assert.equal(readdirSync(moved).length, inStudy.length, 'C-MOVE delivered the study');
     assert.equal(readdirSync(got).length, inStudy.length, 'C-GET delivered the study');
     for (const p of filesIn(got)) {
@@ -570,12 +575,7 @@ function scenarios(): void {
       await stop(qr);
       await stop(recv);
     }
-    const inStudy = data.uids.filter(
-      (u) =>
-        readDicomFileSync(join(data.dir, `${u}.dcm`), { stopBeforePixelData: true }).dataset.string(
-          'StudyInstanceUID',
-        ) === data.studies[0],
-    );
+    const inStudy = instancesOfStudy(data, data.studies[0]!);
     assert.deepEqual(readdirSync(moved).sort(), inStudy.map((u) => `${u}.dcm`).sort());
     assert.deepEqual(readdirSync(got).sort(), inStudy.map((u) => `${u}.dcm`).sort());
     for (const u of inStudy) assert.deepEqual(dump(join(got, `${u}.dcm`)), dump(join(data.dir, `${u}.dcm`)));

@@ -109,11 +109,11 @@ export const jpegAnyCodec = loadOnce('JPEG', async () => {
 
 /** JPEG Baseline (1.2.840.10008.1.2.4.50): decoded as any JPEG, encoded by libjpeg-turbo (8-bit, 1 or 3 samples). */
 export const jpegBaselineCodec = loadOnce('JPEG Baseline', async () => {
-  const any = await jpegAnyCodec();
+  const jpeg = await jpegAnyCodec();
   const turbo = await libjpegTurboCodec();
   const c: FrameCodec = {
     name: 'JPEG Baseline (libjpeg-turbo WASM)',
-    decode: any.decode,
+    decode: jpeg.decode,
     encode: turbo.encode!,
     canEncode: turbo.canEncode!,
   };
