@@ -25,3 +25,10 @@ export { ybrFullToRgb, rgbToYbrFull, ybrRctToRgb } from './render/color.js';
 export { overlayPlanes, type OverlayPlane } from './render/overlay.js';
 export { resize, fitWithin } from './render/resize.js';
 export { encodeJpegImage } from './render/jpeg-output.js';
+export { DecodePool, type PoolWorker, type DecodePoolOptions } from './pool/decode-pool.js';
+export {
+  handleDecodeRequest,
+  type DecodeRequest,
+  type DecodeResponse,
+  type DecodeError,
+} from './pool/decode-protocol.js';

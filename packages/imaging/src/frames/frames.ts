@@ -15,6 +15,7 @@ import { pixelDescription, samplesPerFrame, type PixelDescription } from './desc
 import { nativeFrame } from './native.js';
 import type { PixelArray } from './pixel-array.js';
 import { getCodec } from '../codecs/registry.js';
+import type { DecodedFrame, FrameCodec } from '../codecs/codec.js';
 import { sniffTransferSyntax } from '../codecs/jpeg-markers.js';
 
 export interface Frame {
@@ -100,29 +101,53 @@ function decodedDescription(d: PixelDescription, photometric?: string): PixelDes
   return { ...d, planarConfiguration: 0, photometricInterpretation: pi };
 }
 
+/** What decoding one frame needs: the native frame, already sliced, or the codestream and the codec to use. */
+export type FrameSource =
+  | { kind: 'native'; frame: Frame }
+  | {
+      kind: 'encapsulated';
+      index: number;
+      /** The frame's fragments, concatenated (PS3.5 §A.4). */
+      bytes: Uint8Array;
+      /** The transfer syntax whose codec decodes `bytes`. */
+      transferSyntaxUid: string;
+      description: PixelDescription;
+    };
+
 /**
- * Frame `index` (0-based) of a dataset's pixel data, decoded: native data is sliced, encapsulated data goes through
- * the codec registered for the transfer syntax (loaded on first use).
+ * Locates frame `index` (0-based): slices native pixel data, or reads only the frame's fragments of encapsulated
+ * pixel data. The first half of {@link getFrame}; a decode pool runs the second half in a worker.
  */
-export async function getFrame(
+export function frameSource(
   ds: Dataset,
   transferSyntax: TransferSyntax | string,
   index: number,
   options: FrameOptions = {},
-): Promise<Frame> {
+): FrameSource {
   const ts = resolveTs(transferSyntax);
   const d = pixelDescription(ds);
   checkSize(d, options);
   const el = ds.get(d.pixelDataTag)!;
   if (!el.encapsulated)
-    return { index, pixels: nativeFrame(el, d, index), description: decodedDescription(d) };
+    return {
+      kind: 'native',
+      frame: { index, pixels: nativeFrame(el, d, index), description: decodedDescription(d) },
+    };
   const bytes = encapsulatedFrameBytes(ds, index, d);
   // A native transfer syntax with encapsulated Pixel Data (seen in the wild): the codestream says what it is.
   const uid = ts.encapsulated ? ts.uid : (sniffTransferSyntax(bytes) ?? ts.uid);
-  const codec = await getCodec(uid);
-  let decoded;
+  return { kind: 'encapsulated', index, bytes, transferSyntaxUid: uid, description: d };
+}
+
+/** Runs a codec on one frame, turning whatever it throws into a DicomError that names the codec and the frame. */
+export async function decodeWithCodec(
+  codec: FrameCodec,
+  bytes: Uint8Array,
+  d: PixelDescription,
+  index: number,
+): Promise<DecodedFrame> {
   try {
-    decoded = await codec.decode(bytes, d);
+    return await codec.decode(bytes, d);
   } catch (e) {
     if (e instanceof DicomError) throw e;
     // Emscripten codecs throw C++ exceptions as bare numbers: say what it means instead.
@@ -132,6 +157,10 @@ export async function getFrame(
       tagPath: 'PixelData',
     });
   }
+}
+
+/** Checks a codec's output against the description and says what the decoded samples are. */
+export function decodedFrame(index: number, d: PixelDescription, decoded: DecodedFrame): Frame {
   const want = samplesPerFrame(d);
   if (decoded.pixels.length !== want) {
     throw new DicomError(
@@ -145,6 +174,26 @@ export async function getFrame(
     pixels: decoded.pixels,
     description: decodedDescription(d, decoded.photometricInterpretation),
   };
+}
+
+/**
+ * Frame `index` (0-based) of a dataset's pixel data, decoded: native data is sliced, encapsulated data goes through
+ * the codec registered for the transfer syntax (loaded on first use).
+ */
+export async function getFrame(
+  ds: Dataset,
+  transferSyntax: TransferSyntax | string,
+  index: number,
+  options: FrameOptions = {},
+): Promise<Frame> {
+  const src = frameSource(ds, transferSyntax, index, options);
+  if (src.kind === 'native') return src.frame;
+  const codec = await getCodec(src.transferSyntaxUid);
+  return decodedFrame(
+    index,
+    src.description,
+    await decodeWithCodec(codec, src.bytes, src.description, index),
+  );
 }
 
 /** Frame `index` of native pixel data, synchronously (no codec needed). Throws for encapsulated data. */
