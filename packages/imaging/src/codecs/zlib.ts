@@ -50,6 +50,19 @@ export async function inflateRaw(bytes: Uint8Array, maxOutput: number): Promise<
     return await streamThrough(bytes, new DecompressionStream('deflate-raw'), maxOutput);
   } catch (e) {
     if (e instanceof DicomError) throw e;
+    // A frame padded to even length (PS3.5 §A.4) carries a zero byte after the deflate stream: zlib ignores it,
+    // Compression Streams reject it as junk. Once more without the pad.
+    if (bytes.length > 1 && bytes[bytes.length - 1] === 0) {
+      try {
+        return await streamThrough(
+          bytes.subarray(0, bytes.length - 1),
+          new DecompressionStream('deflate-raw'),
+          maxOutput,
+        );
+      } catch {
+        /* the first error says more */
+      }
+    }
     throw new DicomError('DEFLATE_ERROR', `inflate failed: ${(e as Error).message}`, { cause: e });
   }
 }
