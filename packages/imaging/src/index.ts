@@ -26,6 +26,7 @@ export { overlayPlanes, type OverlayPlane } from './render/overlay.js';
 export { resize, fitWithin } from './render/resize.js';
 export { encodeJpegImage } from './render/jpeg-output.js';
 export { DecodePool, type PoolWorker, type DecodePoolOptions } from './pool/decode-pool.js';
+export { createWebDecodePool, type WebDecodePoolOptions } from './pool/web-decode-pool.js';
 export {
   handleDecodeRequest,
   type DecodeRequest,

@@ -37,7 +37,7 @@ const FILES = [
 /** The page's code: decode the first frames of each file, hash pixels and the rendered first frame. */
 const ENTRY = `
 import { parseDicom } from '@dicomkit/core';
-import { getFrame, pixelDescription, renderFrame } from '../src/index.js';
+import { createWebDecodePool, getFrame, pixelDescription, renderFrame } from '../src/index.js';
 async function sha(a) {
   const d = await crypto.subtle.digest('SHA-256', new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, '0')).join('');
@@ -55,6 +55,25 @@ globalThis.decodeAll = async (paths, frames) => {
     } catch (e) {
       out[p] = { error: String(e && e.stack || e) };
     }
+  }
+  return out;
+};
+globalThis.poolDecodeAll = async (paths, frames) => {
+  const pool = createWebDecodePool('worker.js', { threads: 2 });
+  const out = {};
+  try {
+    for (const p of paths) {
+      try {
+        const f = parseDicom(new Uint8Array(await (await fetch('/data/' + p)).arrayBuffer()));
+        const n = Math.min(pixelDescription(f.dataset).numberOfFrames, frames);
+        const got = await Promise.all([...Array(n).keys()].map((i) => pool.getFrame(f.dataset, f.transferSyntax, i)));
+        out[p] = { frames: await Promise.all(got.map((fr) => sha(fr.pixels))) };
+      } catch (e) {
+        out[p] = { error: String(e && e.stack || e) };
+      }
+    }
+  } finally {
+    await pool.close();
   }
   return out;
 };
@@ -109,7 +128,7 @@ function serve(root: string): Promise<Server> {
 }
 
 test(
-  'frames decode and render in Chromium exactly as in Node',
+  'frames decode and render in Chromium exactly as in Node, on the page and in a pool of Web Workers',
   { skip: needTestdata() || needCommand(CHROMIUM), timeout: 120_000 },
   async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dicomkit-browser-'));
@@ -122,6 +141,15 @@ test(
       outfile: join(dir, 'bundle.js'),
       logLevel: 'error',
       // The Emscripten glue mentions Node modules behind runtime checks; they are never reached in a browser.
+      external: ['fs', 'path', 'module', 'url', 'crypto', 'worker_threads', 'node:*'],
+    });
+    await build({
+      entryPoints: [join(here, '../src/pool/web-decode-worker.js')],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      outfile: join(dir, 'worker.js'),
+      logLevel: 'error',
       external: ['fs', 'path', 'module', 'url', 'crypto', 'worker_threads', 'node:*'],
     });
     for (const f of wasmFiles()) copyFileSync(f, join(dir, f.slice(f.lastIndexOf('/') + 1)));
@@ -162,6 +190,13 @@ test(
           ),
         [FILES, FRAMES] as const,
       )) as Record<string, { frames?: string[]; render?: string; error?: string }>;
+      const pooled = (await page.evaluate(
+        ([paths, n]) =>
+          (
+            globalThis as unknown as { poolDecodeAll(p: string[], n: number): Promise<unknown> }
+          ).poolDecodeAll(paths, n),
+        [FILES, FRAMES] as const,
+      )) as Record<string, { frames?: string[]; error?: string }>;
       assert.deepEqual(errors, []);
       let frames = 0;
       for (const p of FILES) {
@@ -173,6 +208,8 @@ test(
         assert.equal(got[p]?.error, undefined, `${p}: ${got[p]?.error}`);
         assert.deepEqual(got[p]?.frames, want, `${p}: frames differ`);
         assert.equal(got[p]?.render, render, `${p}: rendered image differs`);
+        assert.equal(pooled[p]?.error, undefined, `${p} in Web Workers: ${pooled[p]?.error}`);
+        assert.deepEqual(pooled[p]?.frames, want, `${p}: frames decoded in Web Workers differ`);
         frames += n;
       }
       assert.ok(frames >= FILES.length);
