@@ -46,3 +46,15 @@ test('convert to a syntax with no encoder: exit 1, one line', { skip: needTestda
   assert.match(r.stderr, /^dicomkit: .*UNSUPPORTED_TRANSFER_SYNTAX/);
   assert.equal(r.stderr.trim().split('\n').length, 1);
 });
+
+test('convert --threads 2 writes the same multi-frame file as --threads 1', { skip: needTestdata() }, () => {
+  const src = join(TESTDATA, 'pydicom-data/emri_small_jpeg_ls_lossless.dcm'); // 10 frames
+  const outs = ['1', '2'].map((n) => {
+    const out = join(dir, `threads-${n}.dcm`);
+    const r = runCli(['convert', src, out, '-t', 'JPEG2000Lossless', '--threads', n]);
+    assert.equal(r.status, 0, r.stderr);
+    return readFileSync(out);
+  });
+  assert.ok(outs[0]!.equals(outs[1]!));
+  assert.equal(parseDicom(outs[1]!).dataset.string('NumberOfFrames'), '10');
+});

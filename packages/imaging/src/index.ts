@@ -25,11 +25,11 @@ export { ybrFullToRgb, rgbToYbrFull, ybrRctToRgb } from './render/color.js';
 export { overlayPlanes, type OverlayPlane } from './render/overlay.js';
 export { resize, fitWithin } from './render/resize.js';
 export { encodeJpegImage } from './render/jpeg-output.js';
-export { DecodePool, type PoolWorker, type DecodePoolOptions } from './pool/decode-pool.js';
-export { createWebDecodePool, type WebDecodePoolOptions } from './pool/web-decode-pool.js';
+export { CodecPool, type PoolWorker, type CodecPoolOptions } from './pool/codec-pool.js';
+export { createWebCodecPool, type WebCodecPoolOptions } from './pool/web-codec-pool.js';
 export {
-  handleDecodeRequest,
-  type DecodeRequest,
-  type DecodeResponse,
-  type DecodeError,
-} from './pool/decode-protocol.js';
+  handleCodecRequest,
+  type CodecRequest,
+  type CodecResponse,
+  type WorkerError,
+} from './pool/codec-protocol.js';

@@ -21,7 +21,8 @@ import {
   type Fragment,
   type TransferSyntax,
 } from '@dicomkit/core';
-import { getFrame } from './frames/frames.js';
+import { encodeWithCodec, getFrame, type Frame } from './frames/frames.js';
+import type { CodecPool } from './pool/codec-pool.js';
 import { pixelDescription, type PixelDescription } from './frames/description.js';
 import {
   storedValues,
@@ -31,13 +32,15 @@ import {
   type PixelArray,
 } from './frames/pixel-array.js';
 import { getCodec } from './codecs/registry.js';
-import type { EncodeOptions } from './codecs/codec.js';
+import type { EncodedFrame, EncodeOptions } from './codecs/codec.js';
 import { packBits } from './frames/native.js';
 import { ybrFullToRgb } from './render/color.js';
 
 export interface TranscodeOptions extends EncodeOptions {
   /** Called after each frame (for progress bars). */
   onFrame?: (done: number, total: number) => void;
+  /** Decode and encode in these workers, several frames at once (same output as without). */
+  pool?: CodecPool;
 }
 
 export interface TranscodedFile {
@@ -93,6 +96,27 @@ function encoderInput(
   return { pixels: p, d };
 }
 
+/**
+ * Runs `task` for 0..total-1 with up to `window` running at once, handing results out in order. A failure
+ * surfaces when its turn comes (and is not reported as unhandled before that).
+ */
+function inOrder<T>(total: number, window: number, task: (i: number) => Promise<T>): { next(): Promise<T> } {
+  const pending: Promise<T>[] = [];
+  let started = 0;
+  return {
+    next() {
+      while (started < total && pending.length < window) {
+        const p = task(started++);
+        p.catch(() => undefined);
+        pending.push(p);
+      }
+      const p = pending.shift();
+      if (!p) return Promise.reject(new DicomError('INVALID_VALUE', 'no frame left'));
+      return p;
+    },
+  };
+}
+
 /** Marks the dataset as lossy compressed (PS3.3 §C.7.6.1.1.5), appending this step's ratio and method. */
 function markLossy(ds: Dataset, ratio: number | undefined, method: string | undefined): void {
   ds.set('LossyImageCompression', 'CS', '01');
@@ -134,14 +158,19 @@ export async function transcode(
 
   const d = pixelDescription(file.dataset);
   const total = d.numberOfFrames;
-  const decode = (i: number) => getFrame(file.dataset, source, i);
+  const pool = options.pool;
+  const decode = (i: number): Promise<Frame> =>
+    pool ? pool.getFrame(file.dataset, source, i) : getFrame(file.dataset, source, i);
+  // With a pool, up to two frames a worker are in flight; results are taken in frame order.
+  const window = pool ? pool.size * 2 : 1;
 
   if (!target.encapsulated) {
     // Decompress: all frames, colour-by-pixel, in the Photometric Interpretation the decoder produced.
     let outD = d;
     const parts: Uint8Array[] = [];
+    const frames = inOrder(total, window, decode);
     for (let i = 0; i < total; i++) {
-      const f = await decode(i);
+      const f = await frames.next();
       outD = f.description;
       parts.push(
         d.bitsAllocated === 1
@@ -206,8 +235,14 @@ export async function transcode(
   let photometric: string | undefined;
   let lossyMethod: string | undefined;
   let compressed = 0;
-  const encodeOptions: EncodeOptions = { ...options, lossless: options.lossless ?? !target.lossy };
-  for (let i = 0; i < total; i++) {
+  // The codec's options only (they may cross to a worker: no callbacks, no pool).
+  const encodeOptions: EncodeOptions & Partial<Pick<TranscodeOptions, 'onFrame' | 'pool'>> = {
+    ...options,
+    lossless: options.lossless ?? !target.lossy,
+  };
+  delete encodeOptions.onFrame;
+  delete encodeOptions.pool;
+  const encodeFrame = async (i: number): Promise<{ enc: EncodedFrame; fd: PixelDescription }> => {
     const f = await decode(i);
     let fd = f.description;
     let pixels = f.pixels;
@@ -222,7 +257,14 @@ export async function transcode(
       fd = { ...fd, photometricInterpretation: 'RGB' };
     }
     const input = encoderInput(pixels, fd, target.uid);
-    const enc = await codec.encode(input.pixels, input.d, encodeOptions);
+    const enc = pool
+      ? await pool.encode(target.uid, input.pixels, input.d, encodeOptions, i)
+      : await encodeWithCodec(codec, input.pixels, input.d, encodeOptions, i);
+    return { enc, fd };
+  };
+  const encoded = inOrder(total, window, encodeFrame);
+  for (let i = 0; i < total; i++) {
+    const { enc, fd } = await encoded.next();
     let bytes = enc.bytes;
     if (bytes.length % 2) {
       const padded = new Uint8Array(bytes.length + 1);

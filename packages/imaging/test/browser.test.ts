@@ -37,7 +37,7 @@ const FILES = [
 /** The page's code: decode the first frames of each file, hash pixels and the rendered first frame. */
 const ENTRY = `
 import { parseDicom } from '@dicomkit/core';
-import { createWebDecodePool, getFrame, pixelDescription, renderFrame } from '../src/index.js';
+import { createWebCodecPool, getFrame, pixelDescription, renderFrame } from '../src/index.js';
 async function sha(a) {
   const d = await crypto.subtle.digest('SHA-256', new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, '0')).join('');
@@ -59,7 +59,7 @@ globalThis.decodeAll = async (paths, frames) => {
   return out;
 };
 globalThis.poolDecodeAll = async (paths, frames) => {
-  const pool = createWebDecodePool('worker.js', { threads: 2 });
+  const pool = createWebCodecPool('worker.js', { threads: 2 });
   const out = {};
   try {
     for (const p of paths) {
@@ -144,7 +144,7 @@ test(
       external: ['fs', 'path', 'module', 'url', 'crypto', 'worker_threads', 'node:*'],
     });
     await build({
-      entryPoints: [join(here, '../src/pool/web-decode-worker.js')],
+      entryPoints: [join(here, '../src/pool/web-codec-worker.js')],
       bundle: true,
       format: 'esm',
       platform: 'browser',

@@ -20,7 +20,10 @@ import {
   type TransferSyntax,
 } from '@dicomkit/core';
 import { readDicomFile, writeDicomFile } from '@dicomkit/core/node';
-import { transcode } from '@dicomkit/imaging';
+import { availableParallelism } from 'node:os';
+import { SingleBar, Presets } from 'cli-progress';
+import { pixelDescription, transcode } from '@dicomkit/imaging';
+import { createCodecPool } from '@dicomkit/imaging/node';
 import { reportAndExit, UsageError } from '../errors.js';
 import { bulkUriNamer, intOption } from './web-model-options.js';
 
@@ -110,6 +113,36 @@ export interface ConvertOptions {
   bulkUri?: string;
   bulkThreshold: number;
   indent: number;
+  /** Worker threads for multi-frame transcoding (default: one per core; 1 = this thread only). */
+  threads?: number;
+}
+
+/** Re-encodes the pixel data: several frames at once in worker threads, with a progress bar on a terminal. */
+async function transcodeFrames(
+  file: Parameters<typeof transcode>[0],
+  target: TransferSyntax,
+  threads: number | undefined,
+): ReturnType<typeof transcode> {
+  const frames = pixelDescription(file.dataset).numberOfFrames;
+  const n = Math.min(threads ?? availableParallelism(), frames);
+  const pool = n > 1 ? createCodecPool({ threads: n }) : undefined;
+  const bar =
+    process.stderr.isTTY && frames > 1
+      ? new SingleBar(
+          { format: 'convert [{bar}] {value}/{total} frames', hideCursor: true },
+          Presets.shades_classic,
+        )
+      : undefined;
+  bar?.start(frames, 0);
+  try {
+    return await transcode(file, target.uid, {
+      ...(pool ? { pool } : {}),
+      onFrame: (done) => bar?.update(done),
+    });
+  } finally {
+    bar?.stop();
+    await pool?.close();
+  }
 }
 
 export async function convert(input: string, output: string, o: ConvertOptions): Promise<void> {
@@ -134,7 +167,7 @@ export async function convert(input: string, output: string, o: ConvertOptions):
   const target = targetSyntax(o.transferSyntax, source);
   let file = { meta: source.meta, dataset: source.dataset, transferSyntax: source.transferSyntax ?? target };
   if (needsTranscoding(source.transferSyntax, target, source.dataset))
-    file = await transcode(file, target.uid);
+    file = await transcodeFrames(file, target, o.threads);
   await writeDicomFile(output, { meta: file.meta, dataset: file.dataset }, { transferSyntax: target.uid });
 }
 
@@ -161,6 +194,11 @@ export function registerConvert(program: Command): void {
       1024,
     )
     .option('--indent <n>', 'JSON output: spaces per indentation level', intOption('--indent'), 2)
+    .option(
+      '--threads <n>',
+      'worker threads compressing/decompressing the frames of a multi-frame image (default: one per core)',
+      intOption('--threads'),
+    )
     .action(async (input: string, output: string, o: ConvertOptions) => {
       try {
         await convert(input, output, o);

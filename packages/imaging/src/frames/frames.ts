@@ -15,7 +15,7 @@ import { pixelDescription, samplesPerFrame, type PixelDescription } from './desc
 import { nativeFrame } from './native.js';
 import type { PixelArray } from './pixel-array.js';
 import { getCodec } from '../codecs/registry.js';
-import type { DecodedFrame, FrameCodec } from '../codecs/codec.js';
+import type { DecodedFrame, EncodedFrame, EncodeOptions, FrameCodec } from '../codecs/codec.js';
 import { sniffTransferSyntax } from '../codecs/jpeg-markers.js';
 
 export interface Frame {
@@ -155,6 +155,26 @@ export async function decodeWithCodec(
     throw new DicomError('INVALID_VALUE', `${codec.name} could not decode frame ${index + 1}: ${why}`, {
       cause: e,
       tagPath: 'PixelData',
+    });
+  }
+}
+
+/** Runs a codec's encoder on one frame, turning whatever it throws into a DicomError that names the codec and frame. */
+export async function encodeWithCodec(
+  codec: FrameCodec,
+  pixels: PixelArray,
+  d: PixelDescription,
+  options: EncodeOptions,
+  index: number,
+): Promise<EncodedFrame> {
+  if (!codec.encode) throw new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', `${codec.name} cannot encode`);
+  try {
+    return await codec.encode(pixels, d, options);
+  } catch (e) {
+    if (e instanceof DicomError) throw e;
+    const why = e instanceof Error ? e.message : `codec error ${String(e)}`;
+    throw new DicomError('INVALID_VALUE', `${codec.name} could not encode frame ${index + 1}: ${why}`, {
+      cause: e,
     });
   }
 }

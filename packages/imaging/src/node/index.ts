@@ -19,4 +19,4 @@ export async function writeImageFile(path: string, img: RenderedImage, quality =
   else throw new DicomError('INVALID_VALUE', `unknown image type ${ext || '(none)'}: use .png or .jpg`);
   writeFileSync(path, bytes);
 }
-export { createDecodePool, type NodeDecodePoolOptions } from './decode-pool.js';
+export { createCodecPool, type NodeCodecPoolOptions } from './codec-pool.js';

@@ -42,6 +42,11 @@ export const openjpegCodec = loadOnce('OpenJPEG', async () => {
         const lossless = options.lossless ?? !options.compressionRatio;
         // setQuality's second argument is the number of quality layers; one layer at the requested rate.
         encoder.setQuality(lossless, lossless ? 0 : 1);
+        // OpenJPEG refuses more wavelet levels than the smaller side allows (2^levels ≤ side; ISO 15444-1 B.5):
+        // five by default, fewer for small frames (a 10×10 tile gets three).
+        encoder.setDecompositions(
+          Math.min(5, Math.floor(Math.log2(Math.max(1, Math.min(d.rows, d.columns))))),
+        );
         if (!lossless) encoder.setCompressionRatio(0, options.compressionRatio ?? 10);
         encoder.encode();
         const bytes = new Uint8Array(

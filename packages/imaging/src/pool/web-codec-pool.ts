@@ -1,23 +1,23 @@
 /**
- * Decode pools in a browser: {@link DecodePool} over Web Workers running `web-decode-worker.js`
+ * Decode pools in a browser: {@link CodecPool} over Web Workers running `web-codec-worker.js`
  * (bundled by the application; its URL is passed here).
  */
-import { DecodePool, type DecodePoolOptions, type PoolWorker } from './decode-pool.js';
-import type { DecodeResponse } from './decode-protocol.js';
+import { CodecPool, type CodecPoolOptions, type PoolWorker } from './codec-pool.js';
+import type { CodecResponse } from './codec-protocol.js';
 
-export interface WebDecodePoolOptions extends DecodePoolOptions {
+export interface WebCodecPoolOptions extends CodecPoolOptions {
   /** Workers (default: `navigator.hardwareConcurrency`, at least 1). */
   threads?: number;
 }
 
 /** A pool of module Web Workers decoding frames in parallel. Close it when done. */
-export function createWebDecodePool(workerUrl: string | URL, options: WebDecodePoolOptions = {}): DecodePool {
+export function createWebCodecPool(workerUrl: string | URL, options: WebCodecPoolOptions = {}): CodecPool {
   const make = (): PoolWorker => {
     const w = new Worker(workerUrl, { type: 'module' });
     return {
       postMessage: (req, transfer) => w.postMessage(req, transfer),
       onMessage: (listener) =>
-        w.addEventListener('message', (e: MessageEvent<DecodeResponse>) => listener(e.data)),
+        w.addEventListener('message', (e: MessageEvent<CodecResponse>) => listener(e.data)),
       onError: (listener) =>
         w.addEventListener('error', (e: ErrorEvent) => {
           e.preventDefault();
@@ -27,5 +27,5 @@ export function createWebDecodePool(workerUrl: string | URL, options: WebDecodeP
     };
   };
   const threads = options.threads ?? Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1);
-  return new DecodePool(make, threads, options);
+  return new CodecPool(make, threads, options);
 }

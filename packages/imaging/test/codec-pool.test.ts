@@ -6,10 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { isDicomError, type DicomFile } from '@dicomkit/core';
+import { isDicomError, writeDicom, type DicomFile } from '@dicomkit/core';
 import { readDicomFileSync } from '@dicomkit/core/node';
-import { DecodePool, encapsulatedFrameBytes, getFrame, pixelDescription, transcode } from '../src/index.js';
-import { createDecodePool } from '../src/node/index.js';
+import { CodecPool, encapsulatedFrameBytes, getFrame, pixelDescription, transcode } from '../src/index.js';
+import { createCodecPool } from '../src/node/index.js';
 import { needTestdata, TESTDATA } from '@dicomkit/core/test/shared';
 
 const FILES = [
@@ -21,7 +21,7 @@ const FILES = [
 ];
 
 async function sameFrames(
-  pool: DecodePool,
+  pool: CodecPool,
   f: Pick<DicomFile, 'dataset' | 'transferSyntax'>,
 ): Promise<number> {
   const n = pixelDescription(f.dataset).numberOfFrames;
@@ -47,7 +47,7 @@ test(
   "frames decoded by a pool of two workers equal the main thread's",
   { skip: needTestdata() },
   async () => {
-    const pool = createDecodePool({ threads: 2 });
+    const pool = createCodecPool({ threads: 2 });
     try {
       let frames = 0;
       for (const rel of FILES) frames += await sameFrames(pool, readDicomFileSync(join(TESTDATA, rel)));
@@ -70,7 +70,7 @@ test(
     const d = pixelDescription(f.dataset);
     const good = encapsulatedFrameBytes(f.dataset, 0, d);
     const bad = good.slice(0, 40);
-    const pool = createDecodePool({ threads: 1 });
+    const pool = createCodecPool({ threads: 1 });
     try {
       const results = await Promise.allSettled([
         pool.decode(f.transferSyntax.uid, bad, d, 0),
@@ -97,14 +97,14 @@ test(
 test('a worker that dies fails its frames with a typed error and is replaced', async () => {
   let made = 0;
   // The first worker exits on its first message (as a WASM abort would take a worker down); later ones are real.
-  const pool = new DecodePool(() => {
+  const pool = new CodecPool(() => {
     made++;
     const w =
       made === 1
         ? new Worker("require('node:worker_threads').parentPort.on('message', () => process.exit(7))", {
             eval: true,
           })
-        : new Worker(new URL('../src/node/decode-worker.js', import.meta.url));
+        : new Worker(new URL('../src/node/codec-worker.js', import.meta.url));
     return {
       postMessage: (r, t) => w.postMessage(r, t),
       onMessage: (l) => w.on('message', l),
@@ -147,3 +147,49 @@ test('a worker that dies fails its frames with a typed error and is replaced', a
   }
   await assert.rejects(pool.decode('1.2.840.10008.1.2.5', new Uint8Array(1), {} as never), /closed/);
 });
+
+test(
+  'transcoding through a pool writes the same file as on the main thread',
+  { skip: needTestdata() },
+  async () => {
+    const pool = createCodecPool({ threads: 2 });
+    try {
+      const sources = [
+        readDicomFileSync(join(TESTDATA, 'pydicom-data/emri_small.dcm')), // 10 frames, 16-bit
+        readDicomFileSync(join(TESTDATA, 'highdicom/sm_image_jpegls.dcm')), // 25 frames, RGB, JPEG-LS source
+      ];
+      const targets = [
+        'RLELossless',
+        'JPEGLSLossless',
+        'JPEG2000Lossless',
+        'HTJ2KLossless',
+        'DeflatedImageFrameCompression',
+        'ExplicitVRLittleEndian',
+      ];
+      let compared = 0;
+      for (const src of sources) {
+        for (const ts of targets) {
+          const a = writeDicom(await transcode(src, ts));
+          const done: number[] = [];
+          const b = writeDicom(await transcode(src, ts, { pool, onFrame: (n) => done.push(n) }));
+          assert.ok(Buffer.from(a).equals(Buffer.from(b)), `${ts}: the pool's file differs`);
+          assert.deepEqual(
+            done,
+            [...done.keys()].map((i) => i + 1),
+            'progress in frame order',
+          );
+          compared++;
+        }
+      }
+      assert.equal(compared, 12);
+      // An encoder's failure is a typed error for that frame.
+      const d = pixelDescription(sources[0]!.dataset);
+      await assert.rejects(
+        pool.encode('1.2.840.10008.1.2.4.80', new Uint16Array(7), { ...d, numberOfFrames: 1 }),
+        (e) => isDicomError(e),
+      );
+    } finally {
+      await pool.close();
+    }
+  },
+);

@@ -1,21 +1,23 @@
 /**
- * A pool of workers that decode frames in parallel: the frame's fragments are located and read on the calling
- * thread ({@link frameSource}), the codec runs in a worker, the pixels come back transferred, not copied.
- * One WASM codec instance per worker and per codec, as on the main thread, so memory stays flat.
+ * A pool of workers that decode and encode frames in parallel: the frame's fragments are located and read on the
+ * calling thread ({@link frameSource}), the codec runs in a worker, pixels and codestreams move between threads
+ * transferred, not copied. One WASM codec instance per worker and per codec, as on the main thread, so memory
+ * stays flat.
  *
- * Browser-safe: the pool knows workers only through {@link PoolWorker}; `createDecodePool` in
+ * Browser-safe: the pool knows workers only through {@link PoolWorker}; `createCodecPool` in
  * `@dicomkit/imaging/node` makes worker_threads, and a page can wrap Web Workers the same way.
  */
 import { DicomError, type Dataset, type TransferSyntax } from '@dicomkit/core';
 import { decodedFrame, frameSource, type Frame, type FrameOptions } from '../frames/frames.js';
 import { pixelDescription, type PixelDescription } from '../frames/description.js';
-import type { DecodedFrame } from '../codecs/codec.js';
-import type { DecodeRequest, DecodeResponse } from './decode-protocol.js';
+import type { DecodedFrame, EncodedFrame, EncodeOptions } from '../codecs/codec.js';
+import type { PixelArray } from '../frames/pixel-array.js';
+import { transferList, type CodecRequest, type CodecResponse } from './codec-protocol.js';
 
 /** What the pool needs of a worker: post a request, hear responses and failures, stop. */
 export interface PoolWorker {
-  postMessage(request: DecodeRequest, transfer: ArrayBuffer[]): void;
-  onMessage(listener: (response: DecodeResponse) => void): void;
+  postMessage(request: CodecRequest, transfer: ArrayBuffer[]): void;
+  onMessage(listener: (response: CodecResponse) => void): void;
   /** The worker died (an uncaught error, a WASM trap that killed it, exit). */
   onError(listener: (error: Error) => void): void;
   /** Whether the worker should keep its host alive (Node: ref/unref); called as work starts and ends. */
@@ -23,14 +25,14 @@ export interface PoolWorker {
   terminate(): unknown;
 }
 
-export interface DecodePoolOptions {
+export interface CodecPoolOptions {
   /** How many requests each worker holds at once (default 2: one decoding, one waiting). */
   perWorker?: number;
 }
 
 interface Job {
-  request: DecodeRequest;
-  resolve(d: DecodedFrame): void;
+  request: CodecRequest;
+  resolve(r: CodecResponse): void;
   reject(e: Error): void;
 }
 
@@ -39,7 +41,7 @@ interface Slot {
   jobs: Map<number, Job>;
 }
 
-export class DecodePool {
+export class CodecPool {
   readonly size: number;
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
@@ -50,31 +52,68 @@ export class DecodePool {
   constructor(
     private readonly createWorker: () => PoolWorker,
     size: number,
-    options: DecodePoolOptions = {},
+    options: CodecPoolOptions = {},
   ) {
     if (!Number.isInteger(size) || size < 1)
-      throw new DicomError('INVALID_VALUE', `a decode pool needs at least one worker, not ${size}`);
+      throw new DicomError('INVALID_VALUE', `a codec pool needs at least one worker, not ${size}`);
     this.size = size;
     this.perWorker = Math.max(1, options.perWorker ?? 2);
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
   /** Decodes one codestream with the codec of `transferSyntaxUid`, in a worker. */
-  decode(
+  async decode(
     transferSyntaxUid: string,
     bytes: Uint8Array,
     description: PixelDescription,
     index = 0,
   ): Promise<DecodedFrame> {
-    if (this.closed) return Promise.reject(new DicomError('INVALID_VALUE', 'the decode pool is closed'));
     // The worker gets its own copy of just these bytes (the frame may be a view into a whole file).
-    const own = bytes.slice();
+    const r = await this.submit({
+      id: 0,
+      kind: 'decode',
+      transferSyntaxUid,
+      bytes: bytes.slice(),
+      description,
+      index,
+    });
+    if (r.kind !== 'decoded') throw new DicomError('INVALID_VALUE', 'the worker answered out of turn');
+    return r.photometricInterpretation
+      ? { pixels: r.pixels, photometricInterpretation: r.photometricInterpretation }
+      : { pixels: r.pixels };
+  }
+
+  /**
+   * Encodes one frame with the encoder of `transferSyntaxUid`, in a worker. `pixels` is transferred: the caller's
+   * array is detached afterwards (pass a copy to keep it).
+   */
+  async encode(
+    transferSyntaxUid: string,
+    pixels: PixelArray,
+    description: PixelDescription,
+    options: EncodeOptions = {},
+    index = 0,
+  ): Promise<EncodedFrame> {
+    const own =
+      pixels.byteOffset === 0 && pixels.byteLength === pixels.buffer.byteLength ? pixels : pixels.slice();
+    const r = await this.submit({
+      id: 0,
+      kind: 'encode',
+      transferSyntaxUid,
+      pixels: own,
+      description,
+      options,
+      index,
+    });
+    if (r.kind !== 'encoded') throw new DicomError('INVALID_VALUE', 'the worker answered out of turn');
+    return r.encoded;
+  }
+
+  private submit(request: CodecRequest): Promise<CodecResponse> {
+    if (this.closed) return Promise.reject(new DicomError('INVALID_VALUE', 'the codec pool is closed'));
+    request.id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.queue.push({
-        request: { id: this.nextId++, transferSyntaxUid, bytes: own, description, index },
-        resolve,
-        reject,
-      });
+      this.queue.push({ request, resolve, reject });
       this.pump();
     });
   }
@@ -104,17 +143,19 @@ export class DecodePool {
     const n = pixelDescription(ds).numberOfFrames;
     const ahead = Math.max(1, options.ahead ?? this.size * 2);
     const pending: Promise<Frame>[] = [];
-    // Errors surface in frame order; the ones still in flight are awaited so none is left unhandled.
-    const settle = (p: Promise<Frame>) => p.catch(() => undefined);
     let next = 0;
     try {
       while (next < n || pending.length > 0) {
-        while (next < n && pending.length < ahead)
-          pending.push(this.getFrame(ds, transferSyntax, next++, options));
+        while (next < n && pending.length < ahead) {
+          const p = this.getFrame(ds, transferSyntax, next++, options);
+          // Errors surface in frame order, when their turn comes; until then they are not "unhandled".
+          p.catch(() => undefined);
+          pending.push(p);
+        }
         yield await pending.shift()!;
       }
     } finally {
-      await Promise.all(pending.map(settle));
+      await Promise.allSettled(pending);
     }
   }
 
@@ -122,7 +163,7 @@ export class DecodePool {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const err = new DicomError('INVALID_VALUE', 'the decode pool was closed');
+    const err = new DicomError('INVALID_VALUE', 'the codec pool was closed');
     for (const job of this.queue.splice(0)) job.reject(err);
     for (const slot of this.slots) {
       for (const job of slot.jobs.values()) job.reject(err);
@@ -148,25 +189,19 @@ export class DecodePool {
       const job = this.queue.shift()!;
       best.jobs.set(job.request.id, job);
       if (best.jobs.size === 1) best.worker.setBusy?.(true);
-      best.worker.postMessage(job.request, [job.request.bytes.buffer as ArrayBuffer]);
+      best.worker.postMessage(job.request, transferList(job.request));
     }
   }
 
-  private settle(slot: Slot, r: DecodeResponse): void {
+  private settle(slot: Slot, r: CodecResponse): void {
     const job = slot.jobs.get(r.id);
     if (!job) return;
     slot.jobs.delete(r.id);
     if (slot.jobs.size === 0) slot.worker.setBusy?.(false);
-    if ('error' in r) {
+    if (r.kind === 'error') {
       const { code, message, offset, tagPath } = r.error;
       job.reject(new DicomError(code, message, { offset, tagPath }));
-    } else {
-      job.resolve(
-        r.photometricInterpretation
-          ? { pixels: r.pixels, photometricInterpretation: r.photometricInterpretation }
-          : { pixels: r.pixels },
-      );
-    }
+    } else job.resolve(r);
     this.pump();
   }
 
@@ -178,7 +213,7 @@ export class DecodePool {
       job.reject(
         new DicomError(
           'INVALID_VALUE',
-          `the decoding worker failed on frame ${job.request.index + 1}: ${e.message}`,
+          `the codec worker failed on frame ${job.request.index + 1}: ${e.message}`,
           { tagPath: 'PixelData', cause: e },
         ),
       );
