@@ -16,6 +16,7 @@ import {
   identifierFrom,
   matchValue,
   matchIdentifier,
+  responseKeys,
   move,
   QR,
   QueryRetrieveScp,
@@ -52,6 +53,57 @@ test('matching (PS3.4 §C.2.2.2): single value, universal, wildcard, UID list, r
   assert.ok(matchIdentifier(q, rec));
   assert.ok(!matchIdentifier(identifierFrom(['PatientName=Roe*']), rec));
   assert.ok(!matchIdentifier(identifierFrom(['PatientID=X']), rec), 'a key the record lacks does not match');
+});
+
+test("sequence matching (PS3.4 §C.2.2.2.6): the key's item against each item of the record", () => {
+  const code = (value: string, scheme: string, meaning: string): Dataset => {
+    const item = new Dataset();
+    item.set('CodeValue', undefined, value);
+    item.set('CodingSchemeDesignator', undefined, scheme);
+    item.set('CodeMeaning', undefined, meaning);
+    return item;
+  };
+  const rec = new Dataset();
+  rec.set('PatientName', undefined, 'Doe^John');
+  rec.set('ProcedureCodeSequence', 'SQ', [
+    code('CTCHEST', 'LOCAL', 'CT chest'),
+    code('T-D3000', 'SRT', 'Chest'),
+  ]);
+  const query = (item: Record<string, string> | undefined): Dataset => {
+    const q = new Dataset();
+    q.set('PatientName', undefined, '');
+    const items: Dataset[] = [];
+    if (item) {
+      const i = new Dataset();
+      for (const [k, v] of Object.entries(item)) i.set(k, undefined, v);
+      items.push(i);
+    }
+    q.set('ProcedureCodeSequence', 'SQ', items);
+    return q;
+  };
+  // Matches when one item matches every key of the query item; empty keys in the item are universal.
+  assert.ok(
+    matchIdentifier(query({ CodeValue: 'T-D3000', CodingSchemeDesignator: 'SRT', CodeMeaning: '' }), rec),
+  );
+  assert.ok(matchIdentifier(query({ CodeMeaning: 'CT*' }), rec));
+  assert.ok(
+    !matchIdentifier(query({ CodeValue: 'T-D3000', CodingSchemeDesignator: 'LOCAL' }), rec),
+    'keys from two items',
+  );
+  assert.ok(!matchIdentifier(query({ CodeValue: 'NOPE' }), rec));
+  assert.ok(matchIdentifier(query(undefined), rec), 'no item: universal');
+  assert.ok(matchIdentifier(query({ CodeValue: '' }), rec), 'only empty keys: universal');
+  assert.ok(!matchIdentifier(query({ CodeValue: 'X' }), new Dataset()), 'the record has no such sequence');
+  // The response carries the matching items, each with the query item's keys.
+  const r = responseKeys(query({ CodeValue: 'T-D*', CodeMeaning: '' }), rec);
+  const items = r.get('ProcedureCodeSequence')!.items!;
+  assert.equal(items.length, 1);
+  assert.equal(items[0]!.string('CodeValue'), 'T-D3000');
+  assert.equal(items[0]!.string('CodeMeaning'), 'Chest');
+  assert.equal(items[0]!.has('CodingSchemeDesignator'), false);
+  assert.equal(r.string('PatientName'), 'Doe^John');
+  // Universal: the whole sequence.
+  assert.equal(responseKeys(query(undefined), rec).get('ProcedureCodeSequence')!.items!.length, 2);
 });
 
 let dir: string;

@@ -7,7 +7,17 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Dataset } from '@dicomkit/core';
 import { readDicomFileSync } from '@dicomkit/core/node';
-import { LEVELS, matchIdentifier, UNIQUE_KEY, type QueryLevel, type QueryModel } from './matching.js';
+import {
+  LEVELS,
+  matchIdentifier,
+  responseKeys,
+  UNIQUE_KEY,
+  type QueryLevel,
+  type QueryModel,
+} from './matching.js';
+
+/** Query/Retrieve Level (0008,0052): set by the SCP on each response, not copied. */
+const QUERY_LEVEL = new Set([0x00080052]);
 
 /** What a Q/R SCP asks of its data (the archive implements it over its index). */
 export interface QueryRetrieveProvider {
@@ -94,13 +104,7 @@ export class FolderProvider implements QueryRetrieveProvider {
     const groups = this.matching(level, identifier, model);
     for (const [, group] of groups) {
       const first = group[0]!.header;
-      const out = new Dataset();
-      for (const el of identifier) {
-        if (el.tag === 0x00080052) continue;
-        const have = first.get(el.tag);
-        if (have && el.vr !== 'SQ') out.add(have);
-        else out.set(el.tag, el.vr, el.vr === 'SQ' ? [] : undefined);
-      }
+      const out = responseKeys(identifier, first, QUERY_LEVEL);
       // Number of related entities (PS3.4 §C.3.4), when asked for.
       const count = (tag: number, n: number): void => {
         if (identifier.has(tag)) out.set(tag, 'IS', String(n));

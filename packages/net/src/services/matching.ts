@@ -1,9 +1,9 @@
 /**
  * Attribute matching for C-FIND (PS3.4 §C.2.2.2), pure: single value, universal (empty), wildcard (* and ?),
- * list of UIDs, and range matching for dates and times. Sequence matching is not supported (such keys are
- * returned but do not filter).
+ * list of UIDs, range matching for dates and times, and sequence matching (§C.2.2.2.6: the key's one item is
+ * matched against each item of the record's sequence).
  */
-import type { Dataset } from '@dicomkit/core';
+import { Dataset } from '@dicomkit/core';
 
 /** Query/Retrieve levels (PS3.4 §C.3). */
 export type QueryLevel = 'PATIENT' | 'STUDY' | 'SERIES' | 'IMAGE';
@@ -63,10 +63,41 @@ export function matchValue(pattern: string, values: string[], vr: string): boole
   return values.some((v) => v.trim() === p);
 }
 
+/** The query item of a sequence key, or undefined for universal matching (no item, or only empty keys). */
+function queryItem(identifier: Dataset, tag: number): Dataset | undefined {
+  const item = identifier.get(tag)?.items?.[0];
+  if (!item) return undefined;
+  for (const el of item) {
+    if (el.vr === 'SQ') {
+      if (queryItem(item, el.tag)) return item;
+      continue;
+    }
+    try {
+      const p = item.strings(el.tag).join('\\');
+      if (p.trim() !== '' && p !== '*') return item;
+    } catch {
+      /* a binary key: not matched */
+    }
+  }
+  return undefined;
+}
+
+/** The items of a record's sequence that match a query item (PS3.4 §C.2.2.2.6). */
+export function matchingItems(query: Dataset, items: readonly Dataset[]): Dataset[] {
+  return items.filter((item) => matchIdentifier(query, item));
+}
+
 /** Does a record (an instance's header) match every non-empty key of an identifier? */
 export function matchIdentifier(identifier: Dataset, record: Dataset): boolean {
   for (const el of identifier) {
-    if (NOT_MATCHED.has(el.tag) || el.tag >>> 16 === 0x0002 || el.vr === 'SQ') continue;
+    if (NOT_MATCHED.has(el.tag) || el.tag >>> 16 === 0x0002) continue;
+    if (el.vr === 'SQ') {
+      const q = queryItem(identifier, el.tag);
+      if (!q) continue; // universal matching
+      const items = record.get(el.tag)?.items ?? [];
+      if (matchingItems(q, items).length === 0) return false;
+      continue;
+    }
     let pattern: string;
     try {
       pattern = identifier.strings(el.tag).join('\\');
@@ -84,4 +115,37 @@ export function matchIdentifier(identifier: Dataset, record: Dataset): boolean {
     if (!matchValue(pattern, values, el.vr)) return false;
   }
   return true;
+}
+
+/**
+ * The response's values for an identifier's keys, from a matching record (PS3.4 §C.4.1.1.3.2): each key with the
+ * record's value, or empty when the record has none. A sequence key with an item returns the record's items that
+ * match it, each with the query item's keys; a sequence key without items returns the record's whole sequence.
+ */
+export function responseKeys(
+  identifier: Dataset,
+  record: Dataset,
+  skip: ReadonlySet<number> = new Set(),
+): Dataset {
+  const out = new Dataset();
+  for (const el of identifier) {
+    if (skip.has(el.tag)) continue;
+    const have = record.get(el.tag);
+    if (el.vr === 'SQ') {
+      const query = identifier.get(el.tag)?.items?.[0];
+      const items = have?.items ?? [];
+      if (!query) out.set(el.tag, 'SQ', items);
+      else {
+        const q = queryItem(identifier, el.tag);
+        const picked = q ? matchingItems(q, items) : items;
+        out.set(
+          el.tag,
+          'SQ',
+          picked.map((item) => responseKeys(query, item)),
+        );
+      }
+    } else if (have && !have.items) out.add(have);
+    else out.set(el.tag, el.vr, undefined);
+  }
+  return out;
 }
