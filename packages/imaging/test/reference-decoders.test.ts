@@ -29,6 +29,8 @@ import {
 import { inventory, needCommand, needTestdata, TESTDATA } from '@dicomkit/core/test/shared';
 import { describe, j2kDescription, jlsDescription } from './codestream-description.js';
 import {
+  buildCharlsDecoder,
+  charlsDecode,
   cjxl,
   djxl,
   interleaved,
@@ -227,5 +229,51 @@ test(
       }
     }
     console.log(`# ${results.join(', ')}`);
+  },
+);
+
+const CHARLS_SOURCE = fileURLToPath(new URL('../../test/fixtures/charls-decode.c', import.meta.url));
+
+function needCharls(): string | false {
+  if (existsSync('/usr/include/charls/charls.h')) return needCommand('cc');
+  const msg = 'libcharls-dev (charls/charls.h) is not installed: skipped';
+  console.log(`# SKIP ${msg}`);
+  return msg;
+}
+
+test(
+  'ISO 14495 conformance streams equal native CharLS (lossless and near-lossless alike)',
+  { skip: needTestdata() || needCharls() },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dicomkit-charls-'));
+    try {
+      const exe = buildCharlsDecoder(CHARLS_SOURCE, dir);
+      const codec = await getCodec(TS.JPEGLSLossless);
+      const equal: string[] = [];
+      const refused: string[] = [];
+      for (const sub of ['JLS', 'JNL']) {
+        for (const name of readdirSync(join(JPG, '14495', sub)).sort()) {
+          const bytes = new Uint8Array(readFileSync(join(JPG, '14495', sub, name)));
+          const d = jlsDescription(bytes);
+          let ref;
+          try {
+            ref = charlsDecode(exe, bytes);
+          } catch {
+            // T8SSE0/3 subsample their components (T.87 allows it; DICOM does not): CharLS refuses, as do we.
+            await assert.rejects(Promise.resolve().then(() => codec.decode(bytes, d)));
+            refused.push(name);
+            continue;
+          }
+          // Decoding is exact in JPEG-LS even when NEAR > 0 (T.87 §A.4): every decoder gives the same samples.
+          const ours = numbers((await codec.decode(bytes, d)).pixels);
+          assert.equal(maxDifference(ours, samplesOf(ref, d)), 0, name);
+          equal.push(ref.near ? `${name} (NEAR=${ref.near})` : name);
+        }
+      }
+      console.log(`# ${equal.length} JPEG-LS streams equal CharLS: ${equal.join(', ')}; refused by both: ${refused.join(', ')}`);
+      assert.ok(equal.length >= 10);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   },
 );

@@ -182,6 +182,45 @@ export function cjxl(pnm: Uint8Array, distance: number): Uint8Array {
   return new Uint8Array(out);
 }
 
+/**
+ * Compiles fixtures/charls-decode.c against Debian's native CharLS (libcharls-dev) into `dir`; returns the program.
+ * No JPEG-LS command-line decoder is packaged, so this small harness is the reference.
+ */
+export function buildCharlsDecoder(source: string, dir: string): string {
+  const exe = join(dir, 'charls-decode');
+  const r = spawnSync('cc', ['-O1', '-o', exe, source, '-lcharls'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cannot build the CharLS harness: ${r.stderr}`);
+  return exe;
+}
+
+/** The CharLS harness on a JPEG-LS stream: planes (the output is planar for interleave mode 0, else by pixel). */
+export function charlsDecode(exe: string, stream: Uint8Array): ToolImage & { near: number } {
+  const files = runIn(
+    'sh',
+    (dir) => ['-c', `"${exe}" "${join(dir, 'in.jls')}" "${join(dir, 'out.raw')}" > "${join(dir, 'header.txt')}"`],
+    stream,
+    'in.jls',
+  );
+  const header = files.get('header.txt')!.toString('latin1');
+  const [width, height, bits, components, mode, near] = header.trim().split(' ').map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const n = width * height;
+  const all = readSamples(files.get('out.raw')!, 0, n * components, bits > 8 ? 2 : 1, false, false);
+  const planes: Plane[] = [];
+  for (let c = 0; c < components; c++) {
+    const samples = new Int32Array(n);
+    for (let k = 0; k < n; k++) samples[k] = mode === 0 ? all[c * n + k]! : all[k * components + c]!;
+    planes.push({ width, height, signed: false, bits, samples });
+  }
+  return { planes, near };
+}
+
 /** `djpeg` on an 8-bit JPEG: PNM. */
 export function djpeg(jpeg: Uint8Array): ToolImage {
   const files = runIn(
