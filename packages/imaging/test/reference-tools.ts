@@ -6,9 +6,11 @@
  * reference; output PNM, big endian above 8 bits), `djpeg` (libjpeg-turbo-progs; 8-bit PNM).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { needCommand } from '@dicomkit/core/test/shared';
 
 /** One component plane as a reference tool wrote it. */
 export interface Plane {
@@ -24,21 +26,22 @@ export interface ToolImage {
   planes: Plane[];
 }
 
-/** Runs `cmd` in a fresh temporary directory holding `input` as `inName`; returns the directory's files after. */
+/** Runs `cmd` in a fresh temporary directory holding `input` as `inName`; returns the files it wrote and its stdout. */
 function runIn(
   cmd: string,
   args: (dir: string) => string[],
   input: Uint8Array,
   inName: string,
-): Map<string, Buffer> {
+): Map<string, Buffer> & { stdout?: string } {
   const dir = mkdtempSync(join(tmpdir(), 'dicomkit-ref-'));
   try {
     writeFileSync(join(dir, inName), input);
     const r = spawnSync(cmd, args(dir), { encoding: 'utf8', timeout: 60_000 });
     if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${(r.stderr + r.stdout).trim()}`);
-    const out = new Map<string, Buffer>();
+    const out: Map<string, Buffer> & { stdout?: string } = new Map<string, Buffer>();
     for (const name of readdirSync(dir).sort())
       if (name !== inName) out.set(name, readFileSync(join(dir, name)));
+    out.stdout = r.stdout;
     return out;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -83,7 +86,13 @@ export function readPgx(b: Buffer): Plane {
   const height = Number(m[5]);
   const signed = m[2] === '-';
   const bytes = bits <= 8 ? 1 : bits <= 16 ? 2 : 4;
-  return { width, height, signed, bits, samples: readSamples(b, nl + 1, width * height, bytes, signed, m[1] === 'ML') };
+  return {
+    width,
+    height,
+    signed,
+    bits,
+    samples: readSamples(b, nl + 1, width * height, bytes, signed, m[1] === 'ML'),
+  };
 }
 
 /** A binary PGM or PPM (P5/P6): samples big endian when maxval > 255; PPM planes split out. */
@@ -152,7 +161,11 @@ export function ojphExpand(codestream: Uint8Array, components: number, signed = 
   if (components !== 1) return readPnm(out);
   const bytes = bits > 8 ? 2 : 1;
   const count = out.length / bytes;
-  return { planes: [{ width: count, height: 1, signed, bits, samples: readSamples(out, 0, count, bytes, signed, false) }] };
+  return {
+    planes: [
+      { width: count, height: 1, signed, bits, samples: readSamples(out, 0, count, bytes, signed, false) },
+    ],
+  };
 }
 
 /** `djxl` on a JPEG XL codestream, to pixels. */
@@ -173,7 +186,13 @@ export function djxl(codestream: Uint8Array): ToolImage {
 export function cjxl(pnm: Uint8Array, distance: number): Uint8Array {
   const files = runIn(
     'cjxl',
-    (dir) => [join(dir, 'in.pnm'), join(dir, 'out.jxl'), `--distance=${distance}`, '--num_threads=1', '--quiet'],
+    (dir) => [
+      join(dir, 'in.pnm'),
+      join(dir, 'out.jxl'),
+      `--distance=${distance}`,
+      '--num_threads=1',
+      '--quiet',
+    ],
     pnm,
     'in.pnm',
   );
@@ -182,27 +201,83 @@ export function cjxl(pnm: Uint8Array, distance: number): Uint8Array {
   return new Uint8Array(out);
 }
 
-/**
- * Compiles fixtures/charls-decode.c against Debian's native CharLS (libcharls-dev) into `dir`; returns the program.
- * No JPEG-LS command-line decoder is packaged, so this small harness is the reference.
- */
-export function buildCharlsDecoder(source: string, dir: string): string {
-  const exe = join(dir, 'charls-decode');
-  const r = spawnSync('cc', ['-O1', '-o', exe, source, '-lcharls'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`cannot build the CharLS harness: ${r.stderr}`);
+/** The two harnesses in fixtures/ and what they need: Debian packages no command-line decoder comes with. */
+const HARNESSES = {
+  'charls-decode': {
+    source: 'charls-decode.c',
+    compiler: 'cc',
+    header: '/usr/include/charls/charls.h',
+    lib: '-lcharls',
+  },
+  'ojph-decode': {
+    source: 'ojph-decode.cpp',
+    compiler: 'g++',
+    header: '/usr/include/openjph/ojph_codestream.h',
+    lib: '-lopenjph',
+  },
+} as const;
+export type HarnessName = keyof typeof HARNESSES;
+
+/** A skip reason when a harness cannot be built here (no compiler or no library headers), else false. */
+export function needHarness(name: HarnessName): string | false {
+  const h = HARNESSES[name];
+  if (!existsSync(h.header)) {
+    const msg = `${h.header} is not installed (the ${name} harness needs it): skipped`;
+    console.log(`# SKIP ${msg}`);
+    return msg;
+  }
+  return needCommand(h.compiler);
+}
+
+let harnessDir: string | undefined;
+const built = new Map<HarnessName, string>();
+
+/** Compiles a harness from test/fixtures once per process (into a temporary directory removed at exit). */
+export function harness(name: HarnessName): string {
+  const done = built.get(name);
+  if (done) return done;
+  if (!harnessDir) {
+    const dir = mkdtempSync(join(tmpdir(), 'dicomkit-harness-'));
+    harnessDir = dir;
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  const h = HARNESSES[name];
+  const exe = join(harnessDir, name);
+  const source = fileURLToPath(new URL(`../../test/fixtures/${h.source}`, import.meta.url));
+  const r = spawnSync(h.compiler, ['-O1', '-o', exe, source, h.lib], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cannot build ${name}: ${r.stderr}`);
+  built.set(name, exe);
   return exe;
 }
 
+/** Runs a harness (IN OUT, a header line on stdout) on `input`; returns the header's numbers and the output file. */
+function runHarness(name: HarnessName, input: Uint8Array): { header: number[]; out: Buffer } {
+  const exe = harness(name);
+  const files = runIn(exe, (dir) => [join(dir, 'in.bin'), join(dir, 'out.raw')], input, 'in.bin');
+  return { header: files.stdout!.trim().split(' ').map(Number), out: files.get('out.raw')! };
+}
+
+/**
+ * OpenJPH's library on an HTJ2K codestream (fixtures/ojph-decode.cpp): every sample as decoded, signed ones too
+ * (ojph_expand clamps negative samples to 0 when it writes PGM/PPM/raw).
+ */
+export function ojphDecode(codestream: Uint8Array): ToolImage {
+  const { header, out } = runHarness('ojph-decode', codestream);
+  const [width, height, components, bits, signed] = header as [number, number, number, number, number];
+  const all = readSamples(out, 0, width * height * components, 4, true, false);
+  const planes: Plane[] = [];
+  for (let c = 0; c < components; c++) {
+    const samples = new Int32Array(width * height);
+    for (let k = 0; k < samples.length; k++) samples[k] = all[k * components + c]!;
+    planes.push({ width, height, signed: signed === 1, bits, samples });
+  }
+  return { planes };
+}
+
 /** The CharLS harness on a JPEG-LS stream: planes (the output is planar for interleave mode 0, else by pixel). */
-export function charlsDecode(exe: string, stream: Uint8Array): ToolImage & { near: number } {
-  const files = runIn(
-    'sh',
-    (dir) => ['-c', `"${exe}" "${join(dir, 'in.jls')}" "${join(dir, 'out.raw')}" > "${join(dir, 'header.txt')}"`],
-    stream,
-    'in.jls',
-  );
-  const header = files.get('header.txt')!.toString('latin1');
-  const [width, height, bits, components, mode, near] = header.trim().split(' ').map(Number) as [
+export function charlsDecode(stream: Uint8Array): ToolImage & { near: number } {
+  const { header, out } = runHarness('charls-decode', stream);
+  const [width, height, bits, components, mode, near] = header as [
     number,
     number,
     number,
@@ -211,7 +286,7 @@ export function charlsDecode(exe: string, stream: Uint8Array): ToolImage & { nea
     number,
   ];
   const n = width * height;
-  const all = readSamples(files.get('out.raw')!, 0, n * components, bits > 8 ? 2 : 1, false, false);
+  const all = readSamples(out, 0, n * components, bits > 8 ? 2 : 1, false, false);
   const planes: Plane[] = [];
   for (let c = 0; c < components; c++) {
     const samples = new Int32Array(n);
@@ -219,6 +294,38 @@ export function charlsDecode(exe: string, stream: Uint8Array): ToolImage & { nea
     planes.push({ width, height, signed: false, bits, samples });
   }
   return { planes, near };
+}
+
+/** `ojph_compress` (reversible) on a PPM/PGM image: an HTJ2K codestream, with or without the colour transform. */
+export function ojphCompress(pnm: Uint8Array, colourTransform: boolean): Uint8Array {
+  const inName = pnm[1] === 0x36 ? 'in.ppm' : 'in.pgm'; // it insists on the extension that matches P6/P5
+  const files = runIn(
+    'ojph_compress',
+    (dir) => [
+      '-i',
+      join(dir, inName),
+      '-o',
+      join(dir, 'out.j2c'),
+      '-reversible',
+      'true',
+      '-colour_trans',
+      String(colourTransform),
+    ],
+    pnm,
+    inName,
+  );
+  return new Uint8Array(files.get('out.j2c')!);
+}
+
+/** `opj_compress` (lossless) on a PPM/PGM image: a J2K codestream, with or without the multiple component transform. */
+export function opjCompress(pnm: Uint8Array, mct: boolean): Uint8Array {
+  const files = runIn(
+    'opj_compress',
+    (dir) => ['-i', join(dir, 'in.pnm'), '-o', join(dir, 'out.j2k'), '-mct', mct ? '1' : '0'],
+    pnm,
+    'in.pnm',
+  );
+  return new Uint8Array(files.get('out.j2k')!);
 }
 
 /** `djpeg` on an 8-bit JPEG: PNM. */
