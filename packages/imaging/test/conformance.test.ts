@@ -3,6 +3,7 @@
  * checks that need no reference. ISO 14495-1 (JPEG-LS) Annex E: TEST8 coded in the three interleave modes and with
  * non-default parameters decodes; near-lossless (NEAR=3) streams stay within 3 of the lossless ones.
  * ISO 15444: 693.j2k equals the frame of 693_J2KR.dcm; the lossy HTJ2K Bretagne1 is close to the lossless one.
+ * The same streams against native reference decoders (CharLS, OpenJPEG, OpenJPH): reference-decoders.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
