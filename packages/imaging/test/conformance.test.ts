@@ -3,6 +3,7 @@
  * checks that need no reference. ISO 14495-1 (JPEG-LS) Annex E: TEST8 coded in the three interleave modes and with
  * non-default parameters decodes; near-lossless (NEAR=3) streams stay within 3 of the lossless ones.
  * ISO 15444: 693.j2k equals the frame of 693_J2KR.dcm; the lossy HTJ2K Bretagne1 is close to the lossless one.
+ * The same streams against native reference decoders (CharLS, OpenJPEG, OpenJPH): reference-decoders.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,56 +11,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readDicomFileSync } from '@dicomkit/core/node';
 import { getCodec, getFrame, TS, type PixelArray, type PixelDescription } from '../src/index.js';
+import { j2kDescription, jlsDescription } from './codestream-description.js';
 import { needTestdata, TESTDATA } from '@dicomkit/core/test/shared';
 import { psnr } from './helpers.js';
 
 const JPG = join(TESTDATA, 'pylibjpeg-data/jpg');
-
-function describe(
-  rows: number,
-  columns: number,
-  samples: number,
-  bits: number,
-  signed = false,
-): PixelDescription {
-  const container = bits > 8 ? 16 : 8;
-  return {
-    rows,
-    columns,
-    samplesPerPixel: samples,
-    bitsAllocated: container,
-    bitsStored: bits,
-    highBit: bits - 1,
-    pixelRepresentation: signed ? 1 : 0,
-    planarConfiguration: 0,
-    photometricInterpretation: samples === 3 ? 'RGB' : 'MONOCHROME2',
-    numberOfFrames: 1,
-    pixelDataTag: 0x7fe00010,
-    float: false,
-  };
-}
-
-/** Rows, columns, components and precision from a JPEG-LS SOF55 segment. */
-function jlsDescription(b: Uint8Array): PixelDescription {
-  for (let i = 2; i + 9 < b.length;) {
-    const m = b[i + 1]!;
-    const len = (b[i + 2]! << 8) | b[i + 3]!;
-    if (m === 0xf7)
-      return describe((b[i + 5]! << 8) | b[i + 6]!, (b[i + 7]! << 8) | b[i + 8]!, b[i + 9]!, b[i + 4]!);
-    i += 2 + len;
-  }
-  throw new Error('no SOF55');
-}
-
-/** Size, components and precision from a JPEG 2000 SIZ segment (ISO 15444-1 A.5.1). */
-function j2kDescription(b: Uint8Array): PixelDescription {
-  const v = new DataView(b.buffer, b.byteOffset);
-  const x = v.getUint32(8) - v.getUint32(16);
-  const y = v.getUint32(12) - v.getUint32(20);
-  const c = v.getUint16(40);
-  const ssiz = b[42]!;
-  return describe(y, x, c, (ssiz & 0x7f) + 1, (ssiz & 0x80) !== 0);
-}
 
 async function decodeFile(
   path: string,

@@ -7,6 +7,7 @@ import { instantiate, type EmscriptenModule, type WasmDecoder, type WasmEncoder 
 import { wasmOutput, wasmInput, frameInfoFor } from './buffers.js';
 import { j2kUsesMct } from '../jpeg-markers.js';
 import { loadOnce } from './load-once.js';
+import type { PixelArray } from '../../frames/pixel-array.js';
 
 interface HTJ2KEncoder extends WasmEncoder {
   setQuality(lossless: boolean, quantizationStep: number): void;
@@ -15,6 +16,32 @@ interface HTJ2KEncoder extends WasmEncoder {
 interface OpenJphModule extends EmscriptenModule {
   HTJ2KDecoder: new () => WasmDecoder;
   HTJ2KEncoder: new () => HTJ2KEncoder;
+}
+
+/**
+ * Puts right the line order of codec-openjph (2.4.11) for codestreams of several components without a colour
+ * transform. There it asks OpenJPH for planar lines (every row of component 0, then of component 1, ...) but copies
+ * them as if they came row by row (row 0 of each component, then row 1, ...); its encoder does the same in reverse.
+ * Its encoder and decoder therefore agree with each other and with no other decoder: ojph_expand, OpenJPH's library
+ * and opj_decompress read our RGB encodings scrambled, and we read theirs scrambled (reference-decoders.test.ts).
+ * Line L of the codec's buffer (row ⌊L/n⌋, component L mod n) holds component ⌊L/h⌋, row L mod h of the image.
+ * `toCodec` false: codec buffer → image (after decoding); true: image → codec buffer (before encoding).
+ */
+export function planarLineOrder(
+  src: PixelArray,
+  rows: number,
+  columns: number,
+  components: number,
+  toCodec: boolean,
+): PixelArray {
+  const out = src.slice(); // every sample is written below
+  for (let line = 0; line < rows * components; line++) {
+    const codec = Math.floor(line / components) * columns * components + (line % components);
+    const image = (line % rows) * columns * components + Math.floor(line / rows);
+    const [from, to] = toCodec ? [image, codec] : [codec, image];
+    for (let x = 0; x < columns * components; x += components) out[to + x] = src[from + x]!;
+  }
+  return out;
 }
 
 export const openjphCodec = loadOnce('OpenJPH', async () => {
@@ -27,12 +54,18 @@ export const openjphCodec = loadOnce('OpenJPH', async () => {
       decoder.getEncodedBuffer(frame.length).set(frame);
       decoder.decode();
       const pixels = wasmOutput(decoder.getDecodedBuffer(), decoder.getFrameInfo(), d);
-      return j2kUsesMct(frame) ? { pixels, photometricInterpretation: 'RGB' } : { pixels };
+      if (j2kUsesMct(frame)) return { pixels, photometricInterpretation: 'RGB' };
+      if (d.samplesPerPixel === 1) return { pixels };
+      return { pixels: planarLineOrder(pixels, d.rows, d.columns, d.samplesPerPixel, false) };
     },
     encode(pixels, d, options) {
       encoder ??= new m.HTJ2KEncoder();
       const lossless = options.lossless ?? !options.compressionRatio;
-      wasmInput(encoder.getDecodedBuffer(frameInfoFor(d)), pixels);
+      const input =
+        d.samplesPerPixel === 1
+          ? pixels
+          : planarLineOrder(pixels, d.rows, d.columns, d.samplesPerPixel, true);
+      wasmInput(encoder.getDecodedBuffer(frameInfoFor(d)), input);
       // OpenJPH sets lossy quality by quantization step, not by ratio: a step of 1/ratio² is a rough equivalent.
       encoder.setQuality(lossless, lossless ? 0 : Math.min(0.5, 1 / ((options.compressionRatio ?? 10) * 10)));
       encoder.encode();
@@ -45,12 +78,14 @@ export const openjphCodec = loadOnce('OpenJPH', async () => {
         ...(lossless ? {} : { lossyMethod: 'ISO_15444_15' }),
       };
     },
-    // Unsigned 16-bit samples do not round-trip through this OpenJPH build (values wrap): refused.
+    // Unsigned 16-bit samples do not round-trip through this OpenJPH build (values wrap): refused. Nor do colour
+    // samples above 8 bits: its encoder reads the same row start for every component (the image is lost).
     canEncode: (d) =>
       !d.float &&
       d.bitsAllocated >= 8 &&
       d.bitsAllocated <= 16 &&
-      (d.bitsStored < 16 || d.pixelRepresentation === 1),
+      (d.bitsStored < 16 || d.pixelRepresentation === 1) &&
+      (d.samplesPerPixel === 1 || d.bitsAllocated === 8),
   };
   return c;
 });
