@@ -1,0 +1,360 @@
+/**
+ * A JPEG lossless decoder (ISO 10918-1 / ITU-T T.81 Annex H, Process 14: SOF3, Huffman coding), for
+ * JPEG Lossless (1.2.840.10008.1.2.4.57) and JPEG Lossless SV1 (1.2.840.10008.1.2.4.70), PS3.5 §8.2.1, §A.4.1.
+ *
+ * - Predictors 1–7 (Table H.1) and the prediction rules of H.1.2.1: 2^(P−Pt−1) for the first sample of the scan and
+ *   of each restart interval, Ra on the rest of that line, Rb at the start of every other line.
+ * - Point transform Pt (H.1.2.1): samples are coded as value >> Pt and given back shifted left by Pt.
+ * - Precision 2–16; differences are taken modulo 2^16 (H.2.1), and SSSS = 16 means 32768 with no extra bits
+ *   (Table H.2). Signed DICOM data is coded as its bit pattern: the samples are returned as stored.
+ * - 1–4 components, interleaved (any sampling factors) or one scan per component; restart intervals (DRI/RSTn).
+ * - Damaged data: like libjpeg, the reader supplies 0 bits after the end of the entropy-coded data; more than
+ *   {@link MAX_INVENTED_BITS} of them, a missing restart marker, a code not in the table, or a scan that is never
+ *   sent are DicomErrors, never a hang. Memory is bounded by the frame header (checked against a limit) alone.
+ */
+import { DicomError } from '@dicomkit/core';
+import { BitReader, readDht, type HuffmanTable } from './jpeg-huffman.js';
+
+/**
+ * Bits of 0 the reader may invent past the end of the data before the stream counts as truncated. Real streams end a
+ * few bits early (pylibjpeg-data JPEGLosslessP14SV1_3s_2f_u_08_08 frame 2 lacks its last pixel; libjpeg, GDCM and
+ * dcmtk decode it by padding, and so do we).
+ */
+export const MAX_INVENTED_BITS = 64;
+
+export interface LosslessComponent {
+  id: number;
+  /** Sampling factors (A.1.1). */
+  h: number;
+  v: number;
+  /** The component's own dimensions: ceil(X·H/Hmax) × ceil(Y·V/Vmax). */
+  width: number;
+  height: number;
+  /** Samples per row of `samples` (the width padded to whole MCUs). */
+  stride: number;
+  /** The decoded samples, row by row (before the point transform is undone). */
+  samples: Uint16Array;
+}
+
+export interface DecodedLosslessJpeg {
+  width: number;
+  height: number;
+  precision: number;
+  /** The point transform Pt of the (last) scan: samples are `samples << Pt`. */
+  pointTransform: number;
+  /** The selection value (predictor, Table H.1) of the first scan. */
+  predictor: number;
+  components: LosslessComponent[];
+}
+
+export interface LosslessDecodeOptions {
+  /** Refuse frames with more samples than this (default 2^28). */
+  maxSamples?: number;
+  /** The number of lines when the frame header says 0 (a DNL marker would follow the first scan; DICOM gives Rows). */
+  lines?: number;
+}
+
+interface ScanComponent {
+  c: LosslessComponent;
+  table: HuffmanTable;
+}
+
+const u16 = (b: Uint8Array, o: number) => ((b[o] ?? 0) << 8) | (b[o + 1] ?? 0);
+
+/** Decodes a lossless JPEG codestream (SOI … EOI). */
+export function decodeJpegLossless(b: Uint8Array, options: LosslessDecodeOptions = {}): DecodedLosslessJpeg {
+  if (b.length < 4 || b[0] !== 0xff || b[1] !== 0xd8)
+    throw new DicomError('INVALID_VALUE', 'not a JPEG stream (no SOI marker)', { offset: 0 });
+  const dc: (HuffmanTable | undefined)[] = [];
+  const ac: (HuffmanTable | undefined)[] = [];
+  let frame: DecodedLosslessJpeg | undefined;
+  let restartInterval = 0;
+  const decoded = new Set<LosslessComponent>();
+  let pos = 2;
+  while (pos + 1 < b.length) {
+    if (b[pos] !== 0xff) {
+      pos++; // garbage between segments: look for the next marker
+      continue;
+    }
+    const m = b[pos + 1]!;
+    if (m === 0xff || m === 0x00 || (m >= 0xd0 && m <= 0xd7) || m === 0x01) {
+      pos += m === 0xff ? 1 : 2; // fill byte, stray RSTn or TEM
+      continue;
+    }
+    if (m === 0xd9) break; // EOI
+    if (pos + 4 > b.length) break;
+    const len = u16(b, pos + 2);
+    const seg = pos + 4;
+    const end = pos + 2 + len;
+    if (len < 2 || end > b.length)
+      throw new DicomError(
+        'TRUNCATED',
+        `a JPEG marker segment (FF${m.toString(16).toUpperCase()}) runs past the end of the stream`,
+        { offset: pos },
+      );
+    if (m === 0xc4) readDht(b, seg, end, dc, ac);
+    else if (m === 0xdd) {
+      if (len < 4) throw new DicomError('INVALID_VALUE', 'a JPEG DRI segment is too short', { offset: pos });
+      restartInterval = u16(b, seg);
+    } else if (m === 0xc3) {
+      if (frame) throw new DicomError('INVALID_VALUE', 'a second JPEG frame header', { offset: pos });
+      frame = readFrameHeader(b, seg, end, options);
+    } else if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) {
+      throw new DicomError(
+        'UNSUPPORTED_TRANSFER_SYNTAX',
+        `JPEG process SOF${m - 0xc0} is not lossless Process 14 (SOF3)`,
+        { offset: pos },
+      );
+    } else if (m === 0xcc) {
+      throw new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', 'arithmetic-coded lossless JPEG is not supported', {
+        offset: pos,
+      });
+    } else if (m === 0xda) {
+      if (!frame) throw new DicomError('INVALID_VALUE', 'a JPEG scan before its frame header', { offset: pos });
+      const { scan, predictor, pt } = readScanHeader(b, seg, end, frame, dc);
+      if (decoded.size === 0) frame.predictor = predictor;
+      frame.pointTransform = pt;
+      const reader = new BitReader(b, end);
+      decodeScan(reader, frame, scan, predictor, pt, restartInterval);
+      for (const s of scan) decoded.add(s.c);
+      pos = reader.markerPosition();
+      continue;
+    }
+    pos = end;
+  }
+  if (!frame) throw new DicomError('INVALID_VALUE', 'the JPEG stream has no SOF3 frame header');
+  if (decoded.size < frame.components.length)
+    throw new DicomError(
+      'TRUNCATED',
+      `the JPEG stream ends before the scans of ${frame.components.length - decoded.size} of its ${frame.components.length} components`,
+    );
+  return frame;
+}
+
+/** SOF3 (B.2.2): precision, lines, samples per line, components with their sampling factors. */
+function readFrameHeader(
+  b: Uint8Array,
+  seg: number,
+  end: number,
+  options: LosslessDecodeOptions,
+): DecodedLosslessJpeg {
+  const precision = b[seg]!;
+  let height = u16(b, seg + 1);
+  const width = u16(b, seg + 3);
+  const nf = b[seg + 5] ?? 0;
+  if (seg + 6 + 3 * nf > end)
+    throw new DicomError('TRUNCATED', 'the JPEG frame header is shorter than its components', { offset: seg });
+  if (precision < 2 || precision > 16)
+    throw new DicomError('INVALID_VALUE', `a lossless JPEG precision of ${precision} bits (2–16 allowed)`, {
+      offset: seg,
+    });
+  if (height === 0 && options.lines) height = options.lines;
+  if (width === 0 || height === 0 || nf < 1 || nf > 4)
+    throw new DicomError('INVALID_VALUE', `a JPEG frame of ${width}×${height}×${nf} cannot be decoded`, {
+      offset: seg,
+    });
+  const raw: { id: number; h: number; v: number }[] = [];
+  for (let i = 0; i < nf; i++) {
+    const o = seg + 6 + 3 * i;
+    const h = b[o + 1]! >> 4;
+    const v = b[o + 1]! & 15;
+    if (h < 1 || h > 4 || v < 1 || v > 4)
+      throw new DicomError('INVALID_VALUE', `JPEG sampling factors ${h}×${v} (1–4 allowed)`, { offset: o });
+    raw.push({ id: b[o]!, h, v });
+  }
+  const hmax = Math.max(...raw.map((c) => c.h));
+  const vmax = Math.max(...raw.map((c) => c.v));
+  const mcusX = Math.ceil(width / hmax);
+  const mcusY = Math.ceil(height / vmax);
+  const max = options.maxSamples ?? 2 ** 28;
+  const total = raw.reduce((n, c) => n + mcusX * c.h * mcusY * c.v, 0);
+  if (total > max)
+    throw new DicomError('VALUE_TOO_LONG', `a JPEG frame of ${width}×${height}×${nf} exceeds the limit of ${max} samples`, {
+      offset: seg,
+    });
+  const components = raw.map((c) => ({
+    ...c,
+    width: Math.ceil((width * c.h) / hmax),
+    height: Math.ceil((height * c.v) / vmax),
+    stride: mcusX * c.h,
+    samples: new Uint16Array(mcusX * c.h * mcusY * c.v),
+  }));
+  return { width, height, precision, pointTransform: 0, predictor: 1, components };
+}
+
+/** SOS (B.2.3): the scan's components and tables, Ss = predictor, Al = point transform. */
+function readScanHeader(
+  b: Uint8Array,
+  seg: number,
+  end: number,
+  frame: DecodedLosslessJpeg,
+  dc: (HuffmanTable | undefined)[],
+): { scan: ScanComponent[]; predictor: number; pt: number } {
+  const ns = b[seg]!;
+  if (ns < 1 || ns > 4 || seg + 1 + 2 * ns + 3 > end)
+    throw new DicomError('INVALID_VALUE', `a JPEG scan header with ${ns} components`, { offset: seg });
+  const scan: ScanComponent[] = [];
+  for (let i = 0; i < ns; i++) {
+    const id = b[seg + 1 + 2 * i]!;
+    // Some encoders number components in the scan from 0 or 1 regardless of the frame header: fall back to the index.
+    const c = frame.components.find((x) => x.id === id) ?? (ns === frame.components.length ? frame.components[i] : undefined);
+    if (!c) throw new DicomError('INVALID_VALUE', `a JPEG scan names component ${id}, not in the frame`, { offset: seg });
+    const td = b[seg + 2 + 2 * i]! >> 4;
+    const table = dc[td];
+    if (!table)
+      throw new DicomError('INVALID_VALUE', `a JPEG scan uses Huffman table ${td}, which is not defined`, {
+        offset: seg,
+      });
+    scan.push({ c, table });
+  }
+  const predictor = b[seg + 1 + 2 * ns]!;
+  const pt = b[seg + 3 + 2 * ns]! & 15;
+  if (predictor > 7)
+    throw new DicomError('INVALID_VALUE', `a lossless JPEG predictor (selection value) of ${predictor}`, {
+      offset: seg,
+    });
+  if (pt >= frame.precision)
+    throw new DicomError('INVALID_VALUE', `a point transform of ${pt} bits for ${frame.precision}-bit samples`, {
+      offset: seg,
+    });
+  return { scan, predictor, pt };
+}
+
+/** One sample difference (H.2.2, Table H.2): a Huffman-coded SSSS, then SSSS extra bits. */
+function readDifference(r: BitReader, t: HuffmanTable): number {
+  const s = r.decode(t);
+  if (s === 0) return 0;
+  if (s > 0 && s < 16) {
+    const v = r.receive(s);
+    return v < 1 << (s - 1) ? v - (1 << s) + 1 : v;
+  }
+  if (s === 16) return 32768;
+  throw new DicomError(
+    'INVALID_VALUE',
+    s < 0
+      ? 'a Huffman code in the lossless JPEG data is not in its table'
+      : `a lossless JPEG difference category of ${s} (0–16 allowed)`,
+    { offset: r.pos },
+  );
+}
+
+/** Decodes one scan's entropy-coded data into the components' sample arrays. */
+function decodeScan(
+  r: BitReader,
+  f: DecodedLosslessJpeg,
+  scan: ScanComponent[],
+  psv: number,
+  pt: number,
+  ri: number,
+): void {
+  const initial = 1 << (f.precision - pt - 1);
+  let invented = 0;
+  let sinceRestart = 0;
+  const restart = () => {
+    invented += Math.max(0, r.padBits - r.bufferedBits);
+    if (!r.restart())
+      throw new DicomError('TRUNCATED', 'a restart marker (RSTn) is missing from the lossless JPEG data', {
+        offset: r.pos,
+      });
+    sinceRestart = 0;
+  };
+  const single = scan.length === 1;
+  if (single || scan.every((s) => s.c.h === 1 && s.c.v === 1)) {
+    // One sample per component per MCU: a raster scan over the component grid.
+    const c0 = scan[0]!.c;
+    const cols = single ? c0.width : Math.ceil(f.width / Math.max(...f.components.map((c) => c.h)));
+    const rows = single ? c0.height : Math.ceil(f.height / Math.max(...f.components.map((c) => c.v)));
+    const n = scan.length;
+    const planes = scan.map((s) => s.c.samples);
+    const tables = scan.map((s) => s.table);
+    const stride = c0.stride;
+    let resetX = 0;
+    let resetY = 0;
+    for (let y = 0; y < rows; y++) {
+      const row = y * stride;
+      for (let x = 0; x < cols; x++) {
+        if (ri !== 0 && sinceRestart === ri) {
+          restart();
+          resetX = x;
+          resetY = y;
+        }
+        sinceRestart++;
+        const i = row + x;
+        for (let k = 0; k < n; k++) {
+          const p = planes[k]!;
+          const diff = readDifference(r, tables[k]!);
+          let pred: number;
+          if (y === resetY) pred = x === resetX ? initial : p[i - 1]!;
+          else if (x === 0) pred = p[i - stride]!;
+          else pred = predict(psv, p[i - 1]!, p[i - stride]!, p[i - stride - 1]!);
+          p[i] = pred + diff;
+        }
+      }
+    }
+  } else {
+    // Interleaved components with sampling factors: each MCU holds H×V samples of each component (A.2.3).
+    const hmax = Math.max(...f.components.map((c) => c.h));
+    const vmax = Math.max(...f.components.map((c) => c.v));
+    const mcusX = Math.ceil(f.width / hmax);
+    const mcusY = Math.ceil(f.height / vmax);
+    // The first line of the scan or of a restart interval, per component: [row, first column].
+    const reset = scan.map(() => [0, 0]);
+    for (let my = 0; my < mcusY; my++) {
+      for (let mx = 0; mx < mcusX; mx++) {
+        if (ri !== 0 && sinceRestart === ri) {
+          restart();
+          scan.forEach((s, k) => (reset[k] = [my * s.c.v, mx * s.c.h]));
+        }
+        sinceRestart++;
+        scan.forEach((s, k) => {
+          const { c, table } = s;
+          const p = c.samples;
+          const stride = c.stride;
+          const [ry, rx] = reset[k]!;
+          for (let v = 0; v < c.v; v++) {
+            const y = my * c.v + v;
+            for (let h = 0; h < c.h; h++) {
+              const x = mx * c.h + h;
+              const i = y * stride + x;
+              const diff = readDifference(r, table);
+              let pred: number;
+              if (y === ry) pred = x === rx ? initial : p[i - 1]!;
+              else if (x === 0) pred = p[i - stride]!;
+              else pred = predict(psv, p[i - 1]!, p[i - stride]!, p[i - stride - 1]!);
+              p[i] = pred + diff;
+            }
+          }
+        });
+      }
+    }
+  }
+  invented += Math.max(0, r.padBits - r.bufferedBits);
+  if (invented > MAX_INVENTED_BITS)
+    throw new DicomError(
+      'TRUNCATED',
+      `the lossless JPEG data ends ${Math.ceil(invented / 8)} bytes before its last sample`,
+      { offset: r.pos },
+    );
+}
+
+/** The predictors of Table H.1 (selection values 1–7; 0 is only for the hierarchical mode and predicts 0). */
+function predict(psv: number, ra: number, rb: number, rc: number): number {
+  switch (psv) {
+    case 1:
+      return ra;
+    case 2:
+      return rb;
+    case 3:
+      return rc;
+    case 4:
+      return ra + rb - rc;
+    case 5:
+      return ra + ((rb - rc) >> 1);
+    case 6:
+      return rb + ((ra - rc) >> 1);
+    case 7:
+      return (ra + rb) >> 1;
+    default:
+      return 0;
+  }
+}
