@@ -107,6 +107,8 @@ function writeTextAtomic(path: string, text: string): void {
 
 export interface ConvertOptions {
   transferSyntax?: string;
+  /** JPEG Lossless (1.2.840.10008.1.2.4.57): the predictor 1–7 (ITU-T T.81 Table H.1). */
+  predictor?: number;
   bulkUri?: string;
   bulkThreshold: number;
   indent: number;
@@ -132,9 +134,13 @@ export async function convert(input: string, output: string, o: ConvertOptions):
     return;
   }
   const target = targetSyntax(o.transferSyntax, source);
+  if (o.predictor !== undefined && target.uid !== '1.2.840.10008.1.2.4.57')
+    throw new UsageError('--predictor applies to JPEGLossless (1.2.840.10008.1.2.4.57) output only');
+  if (o.predictor !== undefined && (o.predictor < 1 || o.predictor > 7))
+    throw new UsageError(`--predictor must be 1..7, not ${o.predictor}`);
   let file = { meta: source.meta, dataset: source.dataset, transferSyntax: source.transferSyntax ?? target };
   if (needsTranscoding(source.transferSyntax, target, source.dataset))
-    file = await transcode(file, target.uid);
+    file = await transcode(file, target.uid, o.predictor === undefined ? {} : { predictor: o.predictor });
   await writeDicomFile(output, { meta: file.meta, dataset: file.dataset }, { transferSyntax: target.uid });
 }
 
@@ -149,6 +155,11 @@ export function registerConvert(program: Command): void {
     .option(
       '-t, --transfer-syntax <uid>',
       'transfer syntax of DICOM output (UID or keyword); default: that of the input',
+    )
+    .option(
+      '--predictor <n>',
+      'JPEGLossless output: the predictor, 1..7 (ITU-T T.81 Table H.1; default 1; JPEGLosslessSV1 is always 1)',
+      intOption('--predictor'),
     )
     .option(
       '--bulk-uri <prefix>',
