@@ -265,7 +265,8 @@ function decodeScan(b: Uint8Array, start: number, scan: Component[], f: FrameSta
     block.fill(0);
     const q = f.qt[c.tq]!;
     const t = huffman(f.dc[c.td]!);
-    if (t > 16) throw new DicomError('INVALID_VALUE', `a JPEG DC difference category of ${t}`, { offset: reader.pos });
+    if (t > 16)
+      throw new DicomError('INVALID_VALUE', `a JPEG DC difference category of ${t}`, { offset: reader.pos });
     c.pred += extend(reader.receive(t), t);
     block[0] = c.pred * q[0]!;
     for (let k = 1; k < 64;) {

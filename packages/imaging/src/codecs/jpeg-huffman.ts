@@ -48,7 +48,10 @@ export function buildHuffmanTable(tc: number, counts: Uint8Array, values: Uint8A
       }
       maxCode[len] = code - 1;
       if (code > 1 << len)
-        throw new DicomError('INVALID_VALUE', `a JPEG Huffman table holds more codes of ${len} bits than fit`);
+        throw new DicomError(
+          'INVALID_VALUE',
+          `a JPEG Huffman table holds more codes of ${len} bits than fit`,
+        );
     }
     code <<= 1;
   }
@@ -64,8 +67,9 @@ export function readDht(
   dc: (HuffmanTable | undefined)[],
   ac: (HuffmanTable | undefined)[],
 ): void {
-  for (let p = start; p < end; ) {
-    if (p + 17 > end) throw new DicomError('TRUNCATED', 'a JPEG DHT segment ends inside a table', { offset: p });
+  for (let p = start; p < end;) {
+    if (p + 17 > end)
+      throw new DicomError('TRUNCATED', 'a JPEG DHT segment ends inside a table', { offset: p });
     const tc = b[p]! >> 4;
     const th = b[p]! & 15;
     if (tc > 1 || th > 3)

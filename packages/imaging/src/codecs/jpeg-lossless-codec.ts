@@ -72,7 +72,11 @@ export function canEncodeLossless(d: PixelDescription): boolean {
  * max(2, Bits Stored) with the given predictor. Signed samples are coded as their two's complement bit pattern in
  * Bits Stored bits, as dcmtk (dcmcjpeg +e14) and GDCM do, so that every decoder gives the stored bits back.
  */
-export function encodeLosslessFrame(pixels: PixelArray, d: PixelDescription, predictor: number): EncodedFrame {
+export function encodeLosslessFrame(
+  pixels: PixelArray,
+  d: PixelDescription,
+  predictor: number,
+): EncodedFrame {
   if (!canEncodeLossless(d))
     throw new DicomError(
       'UNSUPPORTED_TRANSFER_SYNTAX',

@@ -72,7 +72,10 @@ function differences(
   for (let i = 0; i < count; i++) {
     const v = samples[i]!;
     if (!(v >= 0 && v < max))
-      throw new DicomError('INVALID_VALUE', `sample ${i} (${v}) does not fit a ${precision}-bit lossless JPEG`);
+      throw new DicomError(
+        'INVALID_VALUE',
+        `sample ${i} (${v}) does not fit a ${precision}-bit lossless JPEG`,
+      );
     x[i] = v;
   }
   const out = new Uint16Array(count);

@@ -110,7 +110,8 @@ export function decodeJpegLossless(b: Uint8Array, options: LosslessDecodeOptions
         offset: pos,
       });
     } else if (m === 0xda) {
-      if (!frame) throw new DicomError('INVALID_VALUE', 'a JPEG scan before its frame header', { offset: pos });
+      if (!frame)
+        throw new DicomError('INVALID_VALUE', 'a JPEG scan before its frame header', { offset: pos });
       const { scan, predictor, pt } = readScanHeader(b, seg, end, frame, dc);
       if (decoded.size === 0) frame.predictor = predictor;
       frame.pointTransform = pt;
@@ -143,7 +144,9 @@ function readFrameHeader(
   const width = u16(b, seg + 3);
   const nf = b[seg + 5] ?? 0;
   if (seg + 6 + 3 * nf > end)
-    throw new DicomError('TRUNCATED', 'the JPEG frame header is shorter than its components', { offset: seg });
+    throw new DicomError('TRUNCATED', 'the JPEG frame header is shorter than its components', {
+      offset: seg,
+    });
   if (precision < 2 || precision > 16)
     throw new DicomError('INVALID_VALUE', `a lossless JPEG precision of ${precision} bits (2–16 allowed)`, {
       offset: seg,
@@ -169,9 +172,13 @@ function readFrameHeader(
   const max = options.maxSamples ?? 2 ** 28;
   const total = raw.reduce((n, c) => n + mcusX * c.h * mcusY * c.v, 0);
   if (total > max)
-    throw new DicomError('VALUE_TOO_LONG', `a JPEG frame of ${width}×${height}×${nf} exceeds the limit of ${max} samples`, {
-      offset: seg,
-    });
+    throw new DicomError(
+      'VALUE_TOO_LONG',
+      `a JPEG frame of ${width}×${height}×${nf} exceeds the limit of ${max} samples`,
+      {
+        offset: seg,
+      },
+    );
   const components = raw.map((c) => ({
     ...c,
     width: Math.ceil((width * c.h) / hmax),
@@ -196,9 +203,11 @@ function readScanHeader(
   const scan: ScanComponent[] = [];
   for (let i = 0; i < ns; i++) {
     const id = b[seg + 1 + 2 * i]!;
-    // Some encoders number components in the scan from 0 or 1 regardless of the frame header: fall back to the index.
-    const c = frame.components.find((x) => x.id === id) ?? (ns === frame.components.length ? frame.components[i] : undefined);
-    if (!c) throw new DicomError('INVALID_VALUE', `a JPEG scan names component ${id}, not in the frame`, { offset: seg });
+    const c = frame.components.find((x) => x.id === id);
+    if (!c)
+      throw new DicomError('INVALID_VALUE', `a JPEG scan names component ${id}, not in the frame`, {
+        offset: seg,
+      });
     const td = b[seg + 2 + 2 * i]! >> 4;
     const table = dc[td];
     if (!table)
@@ -214,9 +223,13 @@ function readScanHeader(
       offset: seg,
     });
   if (pt >= frame.precision)
-    throw new DicomError('INVALID_VALUE', `a point transform of ${pt} bits for ${frame.precision}-bit samples`, {
-      offset: seg,
-    });
+    throw new DicomError(
+      'INVALID_VALUE',
+      `a point transform of ${pt} bits for ${frame.precision}-bit samples`,
+      {
+        offset: seg,
+      },
+    );
   return { scan, predictor, pt };
 }
 
