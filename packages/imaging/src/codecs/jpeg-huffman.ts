@@ -94,9 +94,9 @@ export function readDht(
  * how many it had to invent.
  */
 export class BitReader {
-  /** Up to 32 buffered bits; the low `count` bits are unread. */
-  private acc = 0;
-  private count = 0;
+  /** Buffered bits; the low `count` (at most 30) are unread. */
+  protected acc = 0;
+  protected count = 0;
   /** The marker that ended the entropy-coded data (its second byte), or -1 while there is none. */
   marker = -1;
   /** Bits supplied past the end of the data (0 for a well-formed stream). */
@@ -108,29 +108,40 @@ export class BitReader {
     private readonly end = b.length,
   ) {}
 
-  /** Fills the buffer to at least 25 bits. */
+  /**
+   * Fills the buffer to at least 23 bits. At most 30 are kept, so that the buffer stays a small integer (V8 Smi):
+   * the consumed high bits are masked off before each shift.
+   */
   fill(): void {
     const b = this.b;
-    while (this.count <= 24) {
+    const end = this.end;
+    let acc = this.acc;
+    let count = this.count;
+    let pos = this.pos;
+    while (count <= 22) {
       let byte = 0;
-      if (this.marker < 0 && this.pos < this.end) {
-        byte = b[this.pos]!;
-        if (byte === 0xff) {
-          let q = this.pos + 1;
-          while (q < this.end && b[q] === 0xff) q++;
-          const next = q < this.end ? b[q]! : 0xd9;
-          if (next === 0x00) this.pos = q + 1;
+      if (this.marker < 0 && pos < end) {
+        byte = b[pos]!;
+        if (byte !== 0xff) pos++;
+        else {
+          let q = pos + 1;
+          while (q < end && b[q] === 0xff) q++;
+          const next = q < end ? b[q]! : 0xd9;
+          if (next === 0x00) pos = q + 1;
           else {
-            this.pos = q - 1; // at the marker's last 0xFF
+            pos = q - 1; // at the marker's last 0xFF
             this.marker = next;
             byte = 0;
             this.padBits += 8;
           }
-        } else this.pos++;
+        }
       } else this.padBits += 8;
-      this.acc = (this.acc << 8) | byte;
-      this.count += 8;
+      acc = ((acc & ((1 << count) - 1)) << 8) | byte;
+      count += 8;
     }
+    this.acc = acc;
+    this.count = count;
+    this.pos = pos;
   }
 
   /** The next n (1..16) bits without consuming them. */

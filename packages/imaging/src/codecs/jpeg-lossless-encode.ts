@@ -236,7 +236,8 @@ class BitWriter {
   }
 
   put(value: number, size: number): void {
-    this.acc = (this.acc << size) | value;
+    // Keep only the unwritten bits (fewer than 8) so that the buffer stays a small integer.
+    this.acc = ((this.acc & ((1 << this.n) - 1)) << size) | value;
     this.n += size;
     while (this.n >= 8) {
       this.n -= 8;

@@ -57,6 +57,7 @@ export interface LosslessDecodeOptions {
 interface ScanComponent {
   c: LosslessComponent;
   table: HuffmanTable;
+  lookup: Int32Array;
 }
 
 const u16 = (b: Uint8Array, o: number) => ((b[o] ?? 0) << 8) | (b[o + 1] ?? 0);
@@ -115,7 +116,7 @@ export function decodeJpegLossless(b: Uint8Array, options: LosslessDecodeOptions
       const { scan, predictor, pt } = readScanHeader(b, seg, end, frame, dc);
       if (decoded.size === 0) frame.predictor = predictor;
       frame.pointTransform = pt;
-      const reader = new BitReader(b, end);
+      const reader = new DifferenceReader(b, end);
       decodeScan(reader, frame, scan, predictor, pt, restartInterval);
       for (const s of scan) decoded.add(s.c);
       pos = reader.markerPosition();
@@ -214,7 +215,9 @@ function readScanHeader(
       throw new DicomError('INVALID_VALUE', `a JPEG scan uses Huffman table ${td}, which is not defined`, {
         offset: seg,
       });
-    scan.push({ c, table });
+    let lookup = lookups.get(table);
+    if (!lookup) lookups.set(table, (lookup = differenceLookup(table)));
+    scan.push({ c, table, lookup });
   }
   const predictor = b[seg + 1 + 2 * ns]!;
   const pt = b[seg + 3 + 2 * ns]! & 15;
@@ -233,7 +236,51 @@ function readScanHeader(
   return { scan, predictor, pt };
 }
 
-/** One sample difference (H.2.2, Table H.2): a Huffman-coded SSSS, then SSSS extra bits. */
+/** Bits looked at in one step by {@link DifferenceReader.difference}. */
+const DIFF_LOOKAHEAD = 12;
+
+/**
+ * For each value of the next 12 bits, the difference they start with when its Huffman code and extra bits fit in
+ * them: ((difference + 32768) << 5) | bits used; 0 when they do not (the general path decodes it).
+ */
+function differenceLookup(t: HuffmanTable): Int32Array {
+  const out = new Int32Array(1 << DIFF_LOOKAHEAD);
+  let code = 0;
+  let k = 0;
+  for (let len = 1; len <= 16; len++) {
+    for (let i = 0; i < t.counts[len - 1]!; i++, k++, code++) {
+      const s = t.values[k]!;
+      const extra = s === 16 ? 0 : s;
+      if (s > 16 || len + extra > DIFF_LOOKAHEAD) continue;
+      const free = DIFF_LOOKAHEAD - len - extra;
+      for (let v = 0; v < 1 << extra; v++) {
+        const diff = extra === 0 ? (s === 16 ? 32768 : 0) : v < 1 << (s - 1) ? v - (1 << s) + 1 : v;
+        const first = ((code << extra) | v) << free;
+        out.fill(((diff + 32768) << 5) | (len + extra), first, first + (1 << free));
+      }
+    }
+    code <<= 1;
+  }
+  return out;
+}
+
+const lookups = new WeakMap<HuffmanTable, Int32Array>();
+
+/** The bit reader with the lossless difference decoding of H.2.2. */
+class DifferenceReader extends BitReader {
+  /** One sample difference (H.2.2, Table H.2): a Huffman-coded SSSS, then SSSS extra bits. */
+  difference(t: HuffmanTable, lookup: Int32Array): number {
+    if (this.count < 16) this.fill();
+    const e = lookup[(this.acc >>> (this.count - DIFF_LOOKAHEAD)) & ((1 << DIFF_LOOKAHEAD) - 1)]!;
+    if (e !== 0) {
+      this.count -= e & 31;
+      return (e >> 5) - 32768;
+    }
+    return readDifference(this, t);
+  }
+}
+
+/** One sample difference, the general way: DECODE, then RECEIVE and EXTEND (F.2.2.1). */
 function readDifference(r: BitReader, t: HuffmanTable): number {
   const s = r.decode(t);
   if (s === 0) return 0;
@@ -253,7 +300,7 @@ function readDifference(r: BitReader, t: HuffmanTable): number {
 
 /** Decodes one scan's entropy-coded data into the components' sample arrays. */
 function decodeScan(
-  r: BitReader,
+  r: DifferenceReader,
   f: DecodedLosslessJpeg,
   scan: ScanComponent[],
   psv: number,
@@ -263,14 +310,6 @@ function decodeScan(
   const initial = 1 << (f.precision - pt - 1);
   let invented = 0;
   let sinceRestart = 0;
-  const restart = () => {
-    invented += Math.max(0, r.padBits - r.bufferedBits);
-    if (!r.restart())
-      throw new DicomError('TRUNCATED', 'a restart marker (RSTn) is missing from the lossless JPEG data', {
-        offset: r.pos,
-      });
-    sinceRestart = 0;
-  };
   const single = scan.length === 1;
   if (single || scan.every((s) => s.c.h === 1 && s.c.v === 1)) {
     // One sample per component per MCU: a raster scan over the component grid.
@@ -280,26 +319,59 @@ function decodeScan(
     const n = scan.length;
     const planes = scan.map((s) => s.c.samples);
     const tables = scan.map((s) => s.table);
+    const diffLookups = scan.map((s) => s.lookup);
     const stride = c0.stride;
+    // The first sample of the scan or of the current restart interval (H.1.2.1).
     let resetX = 0;
     let resetY = 0;
     for (let y = 0; y < rows; y++) {
       const row = y * stride;
       for (let x = 0; x < cols; x++) {
         if (ri !== 0 && sinceRestart === ri) {
-          restart();
+          invented += resync(r);
+          sinceRestart = 0;
           resetX = x;
           resetY = y;
         }
         sinceRestart++;
         const i = row + x;
+        const special = y === resetY || x === 0;
         for (let k = 0; k < n; k++) {
           const p = planes[k]!;
-          const diff = readDifference(r, tables[k]!);
+          const diff = r.difference(tables[k]!, diffLookups[k]!);
           let pred: number;
-          if (y === resetY) pred = x === resetX ? initial : p[i - 1]!;
-          else if (x === 0) pred = p[i - stride]!;
-          else pred = predict(psv, p[i - 1]!, p[i - stride]!, p[i - stride - 1]!);
+          if (special) {
+            if (y === resetY) pred = x === resetX ? initial : p[i - 1]!;
+            else pred = p[i - stride]!;
+          } else {
+            const ra = p[i - 1]!;
+            const rb = p[i - stride]!;
+            switch (psv) {
+              case 1:
+                pred = ra;
+                break;
+              case 2:
+                pred = rb;
+                break;
+              case 3:
+                pred = p[i - stride - 1]!;
+                break;
+              case 4:
+                pred = ra + rb - p[i - stride - 1]!;
+                break;
+              case 5:
+                pred = ra + ((rb - p[i - stride - 1]!) >> 1);
+                break;
+              case 6:
+                pred = rb + ((ra - p[i - stride - 1]!) >> 1);
+                break;
+              case 7:
+                pred = (ra + rb) >> 1;
+                break;
+              default:
+                pred = 0;
+            }
+          }
           p[i] = pred + diff;
         }
       }
@@ -315,12 +387,13 @@ function decodeScan(
     for (let my = 0; my < mcusY; my++) {
       for (let mx = 0; mx < mcusX; mx++) {
         if (ri !== 0 && sinceRestart === ri) {
-          restart();
+          invented += resync(r);
+          sinceRestart = 0;
           scan.forEach((s, k) => (reset[k] = [my * s.c.v, mx * s.c.h]));
         }
         sinceRestart++;
         scan.forEach((s, k) => {
-          const { c, table } = s;
+          const { c, table, lookup } = s;
           const p = c.samples;
           const stride = c.stride;
           const [ry, rx] = reset[k]!;
@@ -329,7 +402,7 @@ function decodeScan(
             for (let h = 0; h < c.h; h++) {
               const x = mx * c.h + h;
               const i = y * stride + x;
-              const diff = readDifference(r, table);
+              const diff = r.difference(table, lookup);
               let pred: number;
               if (y === ry) pred = x === rx ? initial : p[i - 1]!;
               else if (x === 0) pred = p[i - stride]!;
@@ -348,6 +421,16 @@ function decodeScan(
       `the lossless JPEG data ends ${Math.ceil(invented / 8)} bytes before its last sample`,
       { offset: r.pos },
     );
+}
+
+/** Moves past the restart marker that ends an interval (F.2.1.3); returns the bits invented before it. */
+function resync(r: DifferenceReader): number {
+  const invented = Math.max(0, r.padBits - r.bufferedBits);
+  if (!r.restart())
+    throw new DicomError('TRUNCATED', 'a restart marker (RSTn) is missing from the lossless JPEG data', {
+      offset: r.pos,
+    });
+  return invented;
 }
 
 /** The predictors of Table H.1 (selection values 1–7; 0 is only for the hierarchical mode and predicts 0). */
