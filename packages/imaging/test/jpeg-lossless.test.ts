@@ -365,7 +365,10 @@ function planesEqual(j: ReturnType<typeof decodeJpegLossless>, samples: ArrayLik
     const c = j.components[k]!;
     for (let y = 0; y < j.height; y++)
       for (let x = 0; x < j.width; x++)
-        if (c.samples[y * c.stride + x]! << j.pointTransform !== samples[(y * j.width + x) * n + k])
+        if (
+          c.samples[c.offset + y * c.stride + x * c.step]! << j.pointTransform !==
+          samples[(y * j.width + x) * n + k]
+        )
           return false;
   }
   return true;

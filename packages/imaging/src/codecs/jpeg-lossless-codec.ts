@@ -42,16 +42,22 @@ export function decodeLosslessFrame(frame: Uint8Array, d: PixelDescription): Dec
         : new Uint32Array(out.buffer, out.byteOffset, count);
   const pt = j.pointTransform;
   const mask = out.BYTES_PER_ELEMENT === 1 ? 0xff : 0xffff;
+  const first = j.components[0]!;
+  if (first.step === n && first.samples.length === count) {
+    // The decoder's interleaved array is the frame: copy (or shift) it in one pass.
+    const s = first.samples;
+    if (pt === 0) view.set(s);
+    else for (let i = 0; i < count; i++) view[i] = (s[i]! << pt) & mask;
+    return { pixels: out };
+  }
   const w = j.width;
   for (let k = 0; k < n; k++) {
     const c = j.components[k]!;
     const s = c.samples;
-    const stride = c.stride;
     for (let y = 0; y < j.height; y++) {
-      const src = y * stride;
+      const src = c.offset + y * c.stride;
       let o = y * w * n + k;
-      if (pt === 0 && mask === 0xffff) for (let x = 0; x < w; x++, o += n) view[o] = s[src + x]!;
-      else for (let x = 0; x < w; x++, o += n) view[o] = (s[src + x]! << pt) & mask;
+      for (let x = 0; x < w; x++, o += n) view[o] = (s[src + x * c.step]! << pt) & mask;
     }
   }
   return { pixels: out };

@@ -30,10 +30,13 @@ export interface LosslessComponent {
   /** The component's own dimensions: ceil(X·H/Hmax) × ceil(Y·V/Vmax). */
   width: number;
   height: number;
-  /** Samples per row of `samples` (the width padded to whole MCUs). */
-  stride: number;
-  /** The decoded samples, row by row (before the point transform is undone). */
+  /** Sample (x, y) is `samples[offset + y * stride + x * step]` (before the point transform is undone). */
   samples: Uint16Array;
+  offset: number;
+  /** Array elements per row (the width padded to whole MCUs, times `step`). */
+  stride: number;
+  /** 1, or the number of components when all are 1×1 and share one interleaved array. */
+  step: number;
 }
 
 export interface DecodedLosslessJpeg {
@@ -180,12 +183,16 @@ function readFrameHeader(
         offset: seg,
       },
     );
-  const components = raw.map((c) => ({
+  // Without subsampling (every DICOM frame) the components share one array, interleaved as DICOM wants them.
+  const shared = hmax === 1 && vmax === 1 ? new Uint16Array(width * height * nf) : undefined;
+  const components = raw.map((c, k) => ({
     ...c,
     width: Math.ceil((width * c.h) / hmax),
     height: Math.ceil((height * c.v) / vmax),
-    stride: mcusX * c.h,
-    samples: new Uint16Array(mcusX * c.h * mcusY * c.v),
+    samples: shared ?? new Uint16Array(mcusX * c.h * mcusY * c.v),
+    offset: shared ? k : 0,
+    stride: shared ? width * nf : mcusX * c.h,
+    step: shared ? nf : 1,
   }));
   return { width, height, precision, pointTransform: 0, predictor: 1, components };
 }
@@ -318,9 +325,11 @@ function decodeScan(
     const rows = single ? c0.height : Math.ceil(f.height / Math.max(...f.components.map((c) => c.v)));
     const n = scan.length;
     const planes = scan.map((s) => s.c.samples);
+    const offsets = scan.map((s) => s.c.offset);
     const tables = scan.map((s) => s.table);
     const diffLookups = scan.map((s) => s.lookup);
     const stride = c0.stride;
+    const step = c0.step;
     // The first sample of the scan or of the current restart interval (H.1.2.1).
     let resetX = 0;
     let resetY = 0;
@@ -334,17 +343,18 @@ function decodeScan(
           resetY = y;
         }
         sinceRestart++;
-        const i = row + x;
+        const at = row + x * step;
         const special = y === resetY || x === 0;
         for (let k = 0; k < n; k++) {
           const p = planes[k]!;
+          const i = at + offsets[k]!;
           const diff = r.difference(tables[k]!, diffLookups[k]!);
           let pred: number;
           if (special) {
-            if (y === resetY) pred = x === resetX ? initial : p[i - 1]!;
+            if (y === resetY) pred = x === resetX ? initial : p[i - step]!;
             else pred = p[i - stride]!;
           } else {
-            const ra = p[i - 1]!;
+            const ra = p[i - step]!;
             const rb = p[i - stride]!;
             switch (psv) {
               case 1:
@@ -354,16 +364,16 @@ function decodeScan(
                 pred = rb;
                 break;
               case 3:
-                pred = p[i - stride - 1]!;
+                pred = p[i - stride - step]!;
                 break;
               case 4:
-                pred = ra + rb - p[i - stride - 1]!;
+                pred = ra + rb - p[i - stride - step]!;
                 break;
               case 5:
-                pred = ra + ((rb - p[i - stride - 1]!) >> 1);
+                pred = ra + ((rb - p[i - stride - step]!) >> 1);
                 break;
               case 6:
-                pred = rb + ((ra - p[i - stride - 1]!) >> 1);
+                pred = rb + ((ra - p[i - stride - step]!) >> 1);
                 break;
               case 7:
                 pred = (ra + rb) >> 1;
