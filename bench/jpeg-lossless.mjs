@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // JPEG lossless (1.2.840.10008.1.2.4.57/.70): our TypeScript decoder and encoder against jpeg-lossless-decoder-js
-// (the JavaScript decoder we used before) on the same corpus frames, in-process, megapixels/s, best of 5 runs.
+// (the JavaScript decoder we used before) on the same corpus frames, in-process, megapixels/s, best of 10 runs.
 // dcmdjpeg / dcmcjpeg (dcmtk, one process per file, start-up included) for scale. Usage:
 //   (cd bench && npm install) && npx tsc -b && node bench/jpeg-lossless.mjs
 import { spawnSync } from 'node:child_process';
@@ -32,7 +32,7 @@ const FILES = [
 ];
 const tmp = mkdtempSync(join(tmpdir(), 'dicomkit-jll-bench-'));
 const mp = (pixels, ms) => (pixels / 1e6 / (ms / 1000)).toFixed(1);
-function best(fn, rounds = 5, inner = 3) {
+function best(fn, rounds = 10, inner = 3) {
   let ms = Infinity;
   for (let r = 0; r < rounds; r++) {
     const t = performance.now();
