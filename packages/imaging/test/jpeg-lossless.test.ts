@@ -457,7 +457,10 @@ test('bad input: truncated, corrupted entropy data, bad tables, absurd or wrong 
   rejectsWith(b.subarray(0, 1), ['INVALID_VALUE'], 'one byte');
   // Corrupted entropy-coded data: all 1 bits is never a code of a K.2 table (the reserved code point).
   const ones = Buffer.from(b);
-  for (let i = data; i + 1 < ones.length - 2; i += 2) ((ones[i] = 0xff), (ones[i + 1] = 0x00));
+  for (let i = data; i + 1 < ones.length - 2; i += 2) {
+    ones[i] = 0xff;
+    ones[i + 1] = 0x00;
+  }
   rejectsWith(ones, ['INVALID_VALUE'], 'corrupted data');
   // Bad tables: more codes of one length than fit; more codes than the segment holds; a table never defined.
   rejectsWith(patched(dht + 5, 3), ['INVALID_VALUE'], 'over-full Huffman table');
