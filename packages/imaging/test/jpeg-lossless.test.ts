@@ -374,9 +374,9 @@ function planesEqual(j: ReturnType<typeof decodeJpegLossless>, samples: ArrayLik
   return true;
 }
 
-test('encoder → decoder: every predictor at precisions 2, 8, 12 and 16, 1 and 3 components; SSSS = 16', () => {
+test('encoder → decoder: every predictor at precisions 2, 8, 12 and 16, 1, 3 and 4 components; SSSS = 16', () => {
   for (const bits of [2, 8, 12, 16])
-    for (const n of [1, 3])
+    for (const n of [1, 3, 4])
       for (let psv = 1; psv <= 7; psv++) {
         const s = sampleImage(13, 11, n, bits, bits * 10 + psv);
         const jpeg = encodeJpegLossless(s, {
@@ -471,6 +471,8 @@ test('bad input: truncated, corrupted entropy data, bad tables, absurd or wrong 
   rejectsWith(patched(sof + 4, 17), ['INVALID_VALUE'], 'precision 17');
   rejectsWith(patched(sof + 5, 0, 0), ['INVALID_VALUE'], 'zero lines');
   rejectsWith(patched(sof + 5, 0xff, 0xff, 0xff, 0xff), ['VALUE_TOO_LONG', 'TRUNCATED'], '65535 × 65535');
+  // 4000 × 4000 is under the sample limit but cannot fit in these few kilobytes: refused before allocating.
+  rejectsWith(patched(sof + 5, 0x0f, 0xa0, 0x0f, 0xa0), ['TRUNCATED'], '4000 × 4000 in a small stream');
   rejectsWith(patched(sof + 9, 5), ['INVALID_VALUE', 'TRUNCATED'], '5 components');
   rejectsWith(patched(sof + 11, 0x00), ['INVALID_VALUE'], 'sampling factor 0');
   // Scan header: predictor 8, point transform ≥ precision, unknown component.

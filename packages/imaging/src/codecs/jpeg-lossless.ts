@@ -183,6 +183,18 @@ function readFrameHeader(
         offset: seg,
       },
     );
+  // Every coded sample takes at least one bit (a Huffman code is 1–16 bits long): a stream too short for its frame
+  // is refused before the frame is allocated.
+  const coded = raw.reduce(
+    (n, c) => n + Math.ceil((width * c.h) / hmax) * Math.ceil((height * c.v) / vmax),
+    0,
+  );
+  if (coded > 8 * (b.length - end) + MAX_INVENTED_BITS)
+    throw new DicomError(
+      'TRUNCATED',
+      `a lossless JPEG of ${b.length} bytes cannot hold a ${width}×${height}×${nf} frame`,
+      { offset: seg },
+    );
   // Without subsampling (every DICOM frame) the components share one array, interleaved as DICOM wants them.
   const shared = hmax === 1 && vmax === 1 ? new Uint16Array(width * height * nf) : undefined;
   const components = raw.map((c, k) => ({
