@@ -374,7 +374,7 @@ function planesEqual(j: ReturnType<typeof decodeJpegLossless>, samples: ArrayLik
   return true;
 }
 
-test('encoder → decoder: every predictor at precisions 2, 8, 12 and 16, 1, 3 and 4 components; SSSS = 16', () => {
+test('encoder → decoder: every predictor at precisions 2, 8, 12 and 16, 1, 3 and 4 components, restarts; SSSS = 16', () => {
   for (const bits of [2, 8, 12, 16])
     for (const n of [1, 3, 4])
       for (let psv = 1; psv <= 7; psv++) {
@@ -385,6 +385,7 @@ test('encoder → decoder: every predictor at precisions 2, 8, 12 and 16, 1, 3 a
           components: n,
           precision: bits,
           predictor: psv,
+          restartInterval: [0, 13, 26][psv % 3],
         });
         const j = decodeJpegLossless(jpeg);
         assert.equal(j.predictor, psv);
@@ -537,5 +538,77 @@ test(
       isDicomError(e, 'TRUNCATED'),
     );
     assert.equal((await withFrame(frame)).pixels.length, 535 * 800);
+  },
+);
+
+test(
+  'restart intervals (every line, every 2 lines): ours, dcmdjpeg and gdcmconv agree; other intervals are refused',
+  { skip: needTestdata() || needCommand('dcmdjpeg') || needCommand('gdcmconv') },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dicomkit-jll-rst-'));
+    const checked: string[] = [];
+    try {
+      for (const path of ['pydicom-debian/test_files/MR_small.dcm', 'pydicom-data/US1_UNCR.dcm']) {
+        const f = readDicomFileSync(join(TESTDATA, path));
+        const d = pixelDescription(f.dataset);
+        const original = await stored(f);
+        const pixels = (await getFrame(f.dataset, f.transferSyntax, 0)).pixels;
+        const bits = Uint16Array.from(pixels, (v) => Number(v) & (2 ** d.bitsStored - 1));
+        // libjpeg (dcmtk: "must be an integer multiple of the number of MCUs in an MCU_row") takes whole lines only.
+        for (const bad of [7, 1, d.columns + 1])
+          assert.throws(
+            () =>
+              encodeJpegLossless(bits, {
+                width: d.columns,
+                height: d.rows,
+                components: d.samplesPerPixel,
+                precision: d.bitsStored,
+                predictor: 1,
+                restartInterval: bad,
+              }),
+            (e: unknown) => isDicomError(e, 'INVALID_VALUE'),
+          );
+        for (const ri of [d.columns, 2 * d.columns]) {
+          const out = await transcode(f, 'JPEGLossless', { predictor: 7 });
+          const jpeg = encodeJpegLossless(bits, {
+            width: d.columns,
+            height: d.rows,
+            components: d.samplesPerPixel,
+            precision: d.bitsStored,
+            predictor: 7,
+            restartInterval: ri,
+          });
+          const padded = jpeg.length % 2 ? Buffer.concat([jpeg, Buffer.from([0])]) : jpeg;
+          out.dataset.set(
+            'PixelData',
+            'OB',
+            new EncapsulatedPixelData(new Uint32Array(1), [{ bytes: padded, length: padded.length }]),
+          );
+          const bytes = writeDicom(out);
+          const what = `${path} with a restart every ${ri} pixels`;
+          assert.equal(
+            firstDifference(await stored(parseDicom(bytes)), original),
+            undefined,
+            `ours: ${what}`,
+          );
+          writeFileSync(join(dir, 'in.dcm'), bytes);
+          for (const [cmd, args] of [
+            ['dcmdjpeg', []],
+            ['gdcmconv', ['--raw']],
+          ] as const) {
+            const r = spawnSync(cmd, [...args, join(dir, 'in.dcm'), join(dir, 'out.dcm')], {
+              encoding: 'utf8',
+            });
+            assert.equal(r.status, 0, `${cmd}: ${what}: ${r.stderr}`);
+            const diff = firstDifference(await stored(readDicomFileSync(join(dir, 'out.dcm'))), original);
+            assert.equal(diff, undefined, `${cmd}: ${what}`);
+            checked.push(`${cmd} ${ri}`);
+          }
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    assert.equal(checked.length, 8);
   },
 );

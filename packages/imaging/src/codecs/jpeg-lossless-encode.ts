@@ -1,8 +1,9 @@
 /**
  * A JPEG lossless encoder (ISO 10918-1 / ITU-T T.81 Annex H, Process 14: SOF3, Huffman coding): one interleaved scan
  * of 1–4 components, sampling factors 1×1, any predictor 1–7 (Table H.1), point transform 0, precision 2–16,
- * no restart intervals. The Huffman table is built for each frame from its own difference categories (Annex K.2,
- * Figures K.1–K.4), one table shared by all components, so no category is left without a code.
+ * optional restart intervals (DRI/RSTn; none by default). The Huffman table is built for each frame from its own
+ * difference categories (Annex K.2, Figures K.1–K.4), one table shared by all components, so no category is left
+ * without a code.
  */
 import { DicomError } from '@dicomkit/core';
 
@@ -17,6 +18,8 @@ export interface LosslessEncodeParams {
   predictor: number;
   /** Component identifiers written in SOF3 and SOS (default 1, 2, 3, 4). */
   componentIds?: number[];
+  /** Restart interval in MCUs (pixels): whole lines, at most 65535 (DRI, B.2.4.4); default 0, none. */
+  restartInterval?: number;
 }
 
 /** Encodes interleaved samples (each < 2^precision) as a lossless JPEG codestream (SOI … EOI). */
@@ -29,12 +32,19 @@ export function encodeJpegLossless(samples: ArrayLike<number>, p: LosslessEncode
     throw new DicomError('INVALID_VALUE', `a lossless JPEG precision of ${precision} bits (2–16 allowed)`);
   if (!Number.isInteger(predictor) || predictor < 1 || predictor > 7)
     throw new DicomError('INVALID_VALUE', `a lossless JPEG predictor of ${predictor} (1–7 allowed)`);
+  const ri = p.restartInterval ?? 0;
+  // libjpeg (dcmtk, GDCM) decodes lossless restart intervals of whole MCU rows only.
+  if (!Number.isInteger(ri) || ri < 0 || ri > 65535 || ri % width !== 0)
+    throw new DicomError(
+      'INVALID_VALUE',
+      `a restart interval of ${ri} pixels: a multiple of the ${width}-pixel line up to 65535 is needed`,
+    );
   const count = width * height * n;
   if (samples.length < count)
     throw new DicomError('INVALID_LENGTH', `${samples.length} samples for a ${width}×${height}×${n} frame`);
 
   // Pass 1: the differences modulo 2^16 (H.2.1) and the frequency of each category SSSS (Table H.2).
-  const diffs = differences(samples, width, height, n, precision, predictor);
+  const diffs = differences(samples, width, height, n, precision, predictor, ri);
   const freq = new Int32Array(257);
   for (let i = 0; i < count; i++) freq[category(diffs[i]!)]!++;
   const { bits, values } = optimalTable(freq);
@@ -44,8 +54,13 @@ export function encodeJpegLossless(samples: ArrayLike<number>, p: LosslessEncode
   let total = 0;
   for (let s = 0; s <= 16; s++) total += freq[s]! * (sizes[s]! + (s === 16 ? 0 : s));
   const header = headerBytes(p, n, bits, values);
-  const w = new BitWriter(header.length + Math.ceil(total / 8) + 16, header);
+  const w = new BitWriter(
+    header.length + Math.ceil(total / 8) + 16 + (ri ? 2 * Math.ceil(count / n / ri) : 0),
+    header,
+  );
+  const restartEvery = ri * n;
   for (let i = 0; i < count; i++) {
+    if (restartEvery !== 0 && i !== 0 && i % restartEvery === 0) w.restart(i / restartEvery - 1);
     const d = diffs[i]!;
     const s = category(d);
     w.put(codes[s]!, sizes[s]!);
@@ -57,7 +72,11 @@ export function encodeJpegLossless(samples: ArrayLike<number>, p: LosslessEncode
   return w.finish();
 }
 
-/** The differences of every sample to its prediction (H.1.2.1), modulo 2^16, in coding order. */
+/**
+ * The differences of every sample to its prediction (H.1.2.1), modulo 2^16, in coding order. A restart interval of
+ * `ri` pixels (whole lines) starts each interval as the scan starts: 2^(P−1) for its first pixel, Ra for the rest
+ * of that line.
+ */
 function differences(
   samples: ArrayLike<number>,
   width: number,
@@ -65,6 +84,7 @@ function differences(
   n: number,
   precision: number,
   psv: number,
+  ri: number,
 ): Uint16Array {
   const count = width * height * n;
   const max = 2 ** precision;
@@ -115,6 +135,12 @@ function differences(
       }
       out[i] = x[i]! - pred;
     }
+  }
+  for (let m = ri; ri !== 0 && m < width * height; m += ri) {
+    const at = m * n;
+    const rowEnd = (Math.floor(m / width) + 1) * stride;
+    for (let k = 0; k < n; k++) out[at + k] = x[at + k]! - initial;
+    for (let i = at + n; i < rowEnd; i++) out[i] = x[i]! - x[i - n]!;
   }
   return out;
 }
@@ -216,6 +242,7 @@ function headerBytes(p: LosslessEncodeParams, n: number, bits: Uint8Array, value
   for (let k = 0; k < n; k++) sof.push(ids[k]!, 0x11, 0);
   segment(0xc3, sof);
   segment(0xc4, [0x00, ...bits, ...values]);
+  if (p.restartInterval) segment(0xdd, [p.restartInterval >> 8, p.restartInterval & 0xff]);
   const sos = [n];
   for (let k = 0; k < n; k++) sos.push(ids[k]!, 0x00);
   sos.push(p.predictor, 0, 0); // Ss = predictor, Se = 0, Ah = 0, Al = Pt = 0
@@ -252,6 +279,14 @@ class BitWriter {
     const bigger = new Uint8Array(this.out.length * 2 + 16);
     bigger.set(this.out.subarray(0, this.o));
     this.out = bigger;
+  }
+
+  /** Ends a restart interval: pads the last byte with 1 bits and writes RSTm (m = k mod 8, F.1.2.3, B.2.1). */
+  restart(k: number): void {
+    if (this.n > 0) this.put((1 << (8 - this.n)) - 1, 8 - this.n);
+    if (this.o + 2 > this.out.length) this.grow();
+    this.out[this.o++] = 0xff;
+    this.out[this.o++] = 0xd0 + (k & 7);
   }
 
   finish(): Uint8Array {
