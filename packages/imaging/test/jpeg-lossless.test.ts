@@ -424,6 +424,19 @@ test('quirks: no EOI, fill bytes before markers, bytes after EOI decode to the s
     ['bytes after EOI', Buffer.concat([jpeg, Buffer.from([0, 0, 0x12, 0x34])])],
   ];
   for (const [what, b] of variants) assert.ok(planesEqual(decodeJpegLossless(b), s), what);
+  // A scan that lists the components in another order than the frame (3, 2, 1): the MCU's first sample belongs to
+  // component 3. Our RGB stream relabelled so decodes to the channels reversed (the general decoding path).
+  const rgb = sampleImage(20, 9, 3, 8, 5);
+  const c = Buffer.from(
+    encodeJpegLossless(rgb, { width: 20, height: 9, components: 3, precision: 8, predictor: 6 }),
+  );
+  const at = c.indexOf(Buffer.from([0xff, 0xda])) + 5;
+  [c[at], c[at + 2], c[at + 4]] = [3, 2, 1];
+  const j = decodeJpegLossless(c);
+  const reversed = new Uint16Array(rgb.length);
+  for (let i = 0; i < rgb.length; i += 3)
+    [reversed[i], reversed[i + 1], reversed[i + 2]] = [rgb[i + 2]!, rgb[i + 1]!, rgb[i]!];
+  assert.ok(planesEqual(j, reversed), 'components in reverse scan order');
 });
 
 function rejectsWith(b: Uint8Array, codes: string[], what: string): void {

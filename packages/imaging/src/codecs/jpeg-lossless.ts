@@ -342,6 +342,19 @@ function decodeScan(
     const diffLookups = scan.map((s) => s.lookup);
     const stride = c0.stride;
     const step = c0.step;
+    if (n === 1 && step === 1 && ri % cols === 0) {
+      // One component, restarts (if any) at line starts only: one loop per predictor.
+      return checkInvented(invented + singleComponentLines(r, scan[0]!, cols, rows, psv, initial, ri), r);
+    }
+    if (
+      n > 1 &&
+      step === n &&
+      scan.every((x, k) => x.c.samples === planes[0] && x.c.offset === k) &&
+      ri % cols === 0
+    ) {
+      // All components in one interleaved array, in order, restarts at line starts only.
+      return checkInvented(invented + interleavedLines(r, scan, cols, rows, psv, initial, ri), r);
+    }
     // The first sample of the scan or of the current restart interval (H.1.2.1).
     let resetX = 0;
     let resetY = 0;
@@ -436,13 +449,153 @@ function decodeScan(
       }
     }
   }
-  invented += Math.max(0, r.padBits - r.bufferedBits);
+  checkInvented(invented, r);
+}
+
+/** Refuses a scan that needed more invented bits than {@link MAX_INVENTED_BITS} (a truncated stream). */
+function checkInvented(before: number, r: DifferenceReader): void {
+  const invented = before + Math.max(0, r.padBits - r.bufferedBits);
   if (invented > MAX_INVENTED_BITS)
     throw new DicomError(
       'TRUNCATED',
       `the lossless JPEG data ends ${Math.ceil(invented / 8)} bytes before its last sample`,
       { offset: r.pos },
     );
+}
+
+/** As {@link singleComponentLines}, for n interleaved components (colour): sample i is component i mod n. */
+function interleavedLines(
+  r: DifferenceReader,
+  scan: ScanComponent[],
+  cols: number,
+  rows: number,
+  psv: number,
+  initial: number,
+  ri: number,
+): number {
+  const n = scan.length;
+  const p = scan[0]!.c.samples;
+  const stride = scan[0]!.c.stride;
+  const ts = scan.map((s) => s.table);
+  const lks = scan.map((s) => s.lookup);
+  let invented = 0;
+  let sinceRestart = 0;
+  for (let y = 0; y < rows; y++) {
+    let first = y === 0;
+    if (ri !== 0 && sinceRestart === ri) {
+      invented += resync(r);
+      sinceRestart = 0;
+      first = true;
+    }
+    sinceRestart += cols;
+    const row = y * stride;
+    const end = row + cols * n;
+    for (let k = 0; k < n; k++)
+      p[row + k] = (first ? initial : p[row + k - stride]!) + r.difference(ts[k]!, lks[k]!);
+    let k = 0;
+    for (let i = row + n; i < end; i++) {
+      const d = r.difference(ts[k]!, lks[k]!);
+      if (++k === n) k = 0;
+      let pred: number;
+      if (first) pred = p[i - n]!;
+      else
+        switch (psv) {
+          case 1:
+            pred = p[i - n]!;
+            break;
+          case 2:
+            pred = p[i - stride]!;
+            break;
+          case 3:
+            pred = p[i - stride - n]!;
+            break;
+          case 4:
+            pred = p[i - n]! + p[i - stride]! - p[i - stride - n]!;
+            break;
+          case 5:
+            pred = p[i - n]! + ((p[i - stride]! - p[i - stride - n]!) >> 1);
+            break;
+          case 6:
+            pred = p[i - stride]! + ((p[i - n]! - p[i - stride - n]!) >> 1);
+            break;
+          case 7:
+            pred = (p[i - n]! + p[i - stride]!) >> 1;
+            break;
+          default:
+            pred = 0;
+        }
+      p[i] = pred + d;
+    }
+  }
+  return invented;
+}
+
+/**
+ * The common case, a single component with restarts at line starts: the first line (of the scan or of a restart
+ * interval) predicts from 2^(P−Pt−1) then Ra, every other line from Rb then the selected predictor (H.1.2.1).
+ * Returns the bits invented before restart markers.
+ */
+function singleComponentLines(
+  r: DifferenceReader,
+  s: ScanComponent,
+  cols: number,
+  rows: number,
+  psv: number,
+  initial: number,
+  ri: number,
+): number {
+  const p = s.c.samples;
+  const stride = s.c.stride;
+  const t = s.table;
+  const lk = s.lookup;
+  let invented = 0;
+  let sinceRestart = 0;
+  for (let y = 0; y < rows; y++) {
+    let first = y === 0;
+    if (ri !== 0 && sinceRestart === ri) {
+      invented += resync(r);
+      sinceRestart = 0;
+      first = true;
+    }
+    sinceRestart += cols;
+    const row = y * stride;
+    const end = row + cols;
+    if (first) {
+      p[row] = initial + r.difference(t, lk);
+      for (let i = row + 1; i < end; i++) p[i] = p[i - 1]! + r.difference(t, lk);
+      continue;
+    }
+    p[row] = p[row - stride]! + r.difference(t, lk);
+    switch (psv) {
+      case 1:
+        for (let i = row + 1; i < end; i++) p[i] = p[i - 1]! + r.difference(t, lk);
+        break;
+      case 2:
+        for (let i = row + 1; i < end; i++) p[i] = p[i - stride]! + r.difference(t, lk);
+        break;
+      case 3:
+        for (let i = row + 1; i < end; i++) p[i] = p[i - stride - 1]! + r.difference(t, lk);
+        break;
+      case 4:
+        for (let i = row + 1; i < end; i++)
+          p[i] = p[i - 1]! + p[i - stride]! - p[i - stride - 1]! + r.difference(t, lk);
+        break;
+      case 5:
+        for (let i = row + 1; i < end; i++)
+          p[i] = p[i - 1]! + ((p[i - stride]! - p[i - stride - 1]!) >> 1) + r.difference(t, lk);
+        break;
+      case 6:
+        for (let i = row + 1; i < end; i++)
+          p[i] = p[i - stride]! + ((p[i - 1]! - p[i - stride - 1]!) >> 1) + r.difference(t, lk);
+        break;
+      case 7:
+        for (let i = row + 1; i < end; i++) p[i] = ((p[i - 1]! + p[i - stride]!) >> 1) + r.difference(t, lk);
+        break;
+      default:
+        for (let i = row + 1; i < end; i++) p[i] = r.difference(t, lk);
+    }
+  }
+  return invented;
 }
 
 /** Moves past the restart marker that ends an interval (F.2.1.3); returns the bits invented before it. */
