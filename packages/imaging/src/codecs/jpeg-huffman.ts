@@ -2,7 +2,7 @@
  * JPEG Huffman coding shared by the DCT decoder (jpeg-dct.ts) and the lossless codec (jpeg-lossless.ts):
  * DHT segments (ISO 10918-1 B.2.4.2), decoding tables (Annex C, F.2.2.3 with a 9-bit lookahead table in front of
  * the code-length search of Figure F.16), and a bit reader over entropy-coded data with byte stuffing and markers
- * (F.2.2.5, B.1.1.5) that keeps up to 32 bits buffered.
+ * (F.2.2.5, B.1.1.5) that keeps up to 30 bits buffered.
  */
 import { DicomError } from '@dicomkit/core';
 
