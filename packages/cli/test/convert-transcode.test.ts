@@ -12,7 +12,7 @@ const dir = mkdtempSync(join(tmpdir(), 'dicomkit-transcode-'));
 const pixels = (path: string): Buffer =>
   Buffer.from(parseDicom(readFileSync(path)).dataset.bytes('PixelData')!);
 
-for (const ts of ['JPEGLSLossless', 'RLELossless', 'JPEG2000Lossless']) {
+for (const ts of ['JPEGLSLossless', 'RLELossless', 'JPEG2000Lossless', 'JPEGLosslessSV1']) {
   test(
     `convert -t ${ts} and back: the same pixels, and GDCM decodes our file to them`,
     { skip: needTestdata() || needCommand('gdcmconv') },
@@ -40,7 +40,7 @@ test('convert to a syntax with no encoder: exit 1, one line', { skip: needTestda
     join(TESTDATA, 'pydicom-debian/test_files/MR_small.dcm'),
     join(dir, 'x.dcm'),
     '-t',
-    'JPEGLossless',
+    'JPEGExtended12Bit',
   ]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /^dicomkit: .*UNSUPPORTED_TRANSFER_SYNTAX/);
@@ -58,3 +58,32 @@ test('convert --threads 2 writes the same multi-frame file as --threads 1', { sk
   assert.ok(outs[0]!.equals(outs[1]!));
   assert.equal(parseDicom(outs[1]!).dataset.string('NumberOfFrames'), '10');
 });
+
+test(
+  'convert -t JPEGLossless --predictor 7: SOS says predictor 7, dcmdjpeg gives the pixels back; misuse is one line',
+  { skip: needTestdata() || needCommand('dcmdjpeg') },
+  () => {
+    const src = join(TESTDATA, 'pydicom-debian/test_files/MR_small.dcm');
+    const enc = join(dir, 'p7.dcm');
+    let r = runCli(['convert', src, enc, '-t', 'JPEGLossless', '--predictor', '7']);
+    assert.equal(r.status, 0, r.stderr);
+    const f = parseDicom(readFileSync(enc));
+    assert.equal(f.transferSyntax.uid, '1.2.840.10008.1.2.4.57');
+    const frame = f.dataset.get('PixelData')!.encapsulated!.fragments[0]!.bytes!;
+    const sos = Buffer.from(frame).indexOf(Buffer.from([0xff, 0xda]));
+    assert.equal(frame[sos + 4 + 1 + 2 * frame[sos + 4]!], 7, 'Ss (predictor) in the scan header');
+    const out = join(dir, 'p7-dcmtk.dcm');
+    const d = spawnSync('dcmdjpeg', [enc, out]);
+    assert.equal(d.status, 0, String(d.stderr));
+    assert.ok(pixels(out).equals(pixels(src)));
+    for (const args of [
+      ['-t', 'JPEGLosslessSV1', '--predictor', '7'],
+      ['-t', 'JPEGLossless', '--predictor', '9'],
+    ]) {
+      r = runCli(['convert', src, join(dir, 'bad.dcm'), ...args]);
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /^dicomkit: .*predictor/);
+      assert.equal(r.stderr.trim().split('\n').length, 1);
+    }
+  },
+);

@@ -10,6 +10,13 @@ export * from './frames/frames.js';
 export type { FrameCodec, DecodedFrame, EncodedFrame, EncodeOptions, CodecLoader } from './codecs/codec.js';
 export { registerCodec, getCodec, hasCodec, registeredTransferSyntaxes, TS } from './codecs/registry.js';
 export { decodeRle, encodeRle } from './codecs/rle.js';
+export {
+  decodeJpegLossless,
+  type DecodedLosslessJpeg,
+  type LosslessComponent,
+  type LosslessDecodeOptions,
+} from './codecs/jpeg-lossless.js';
+export { encodeJpegLossless, type LosslessEncodeParams } from './codecs/jpeg-lossless-encode.js';
 export { wasmHeapSizes } from './codecs/wasm/emscripten.js';
 export { transcode, type TranscodeOptions, type TranscodedFile } from './transcode.js';
 export { renderFrame, renderDecodedFrame, type RenderedImage, type RenderOptions } from './render/render.js';

@@ -49,8 +49,16 @@ export interface TranscodedFile {
   transferSyntax: TransferSyntax;
 }
 
-/** Codecs whose encoders take the stored bits without sign extension (JPEG-LS, RLE keep bit patterns). */
-const UNSIGNED_BITS = new Set(['1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.81']);
+/**
+ * Codecs whose encoders take the stored bits without sign extension: JPEG-LS and JPEG lossless code bit patterns
+ * (signed data as its two's complement in Bits Stored bits, as dcmtk and GDCM write it).
+ */
+const UNSIGNED_BITS = new Set([
+  '1.2.840.10008.1.2.4.80',
+  '1.2.840.10008.1.2.4.81',
+  '1.2.840.10008.1.2.4.57',
+  '1.2.840.10008.1.2.4.70',
+]);
 /** Codecs that code signed samples as signed (ISO 15444 Ssiz), fed sign-extended stored values. */
 const SIGNED_VALUES = new Set([
   '1.2.840.10008.1.2.4.90',

@@ -23,3 +23,14 @@ export function ybrFullToRgb(p: PixelArray): Uint8Array {
   }
   return out;
 }
+
+/** n pseudo-random integers in [min, max] (a linear congruential generator: the same for a seed). */
+export function noise(n: number, min: number, max: number, seed: number): number[] {
+  let s = seed;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    out.push(min + (s % (max - min + 1)));
+  }
+  return out;
+}

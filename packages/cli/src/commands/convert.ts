@@ -22,7 +22,7 @@ import {
 import { readDicomFile, writeDicomFile } from '@dicomkit/core/node';
 import { availableParallelism } from 'node:os';
 import { SingleBar, Presets } from 'cli-progress';
-import { pixelDescription, transcode } from '@dicomkit/imaging';
+import { pixelDescription, transcode, type TranscodeOptions } from '@dicomkit/imaging';
 import { createCodecPool } from '@dicomkit/imaging/node';
 import { reportAndExit, UsageError } from '../errors.js';
 import { bulkUriNamer, intOption } from './web-model-options.js';
@@ -110,6 +110,8 @@ function writeTextAtomic(path: string, text: string): void {
 
 export interface ConvertOptions {
   transferSyntax?: string;
+  /** JPEG Lossless (1.2.840.10008.1.2.4.57): the predictor 1–7 (ITU-T T.81 Table H.1). */
+  predictor?: number;
   bulkUri?: string;
   bulkThreshold: number;
   indent: number;
@@ -122,6 +124,7 @@ async function transcodeFrames(
   file: Parameters<typeof transcode>[0],
   target: TransferSyntax,
   threads: number | undefined,
+  options: TranscodeOptions,
 ): ReturnType<typeof transcode> {
   const frames = pixelDescription(file.dataset).numberOfFrames;
   const n = Math.min(threads ?? availableParallelism(), frames);
@@ -136,6 +139,7 @@ async function transcodeFrames(
   bar?.start(frames, 0);
   try {
     return await transcode(file, target.uid, {
+      ...options,
       ...(pool ? { pool } : {}),
       onFrame: (done) => bar?.update(done),
     });
@@ -165,9 +169,18 @@ export async function convert(input: string, output: string, o: ConvertOptions):
     return;
   }
   const target = targetSyntax(o.transferSyntax, source);
+  if (o.predictor !== undefined && target.uid !== '1.2.840.10008.1.2.4.57')
+    throw new UsageError('--predictor applies to JPEGLossless (1.2.840.10008.1.2.4.57) output only');
+  if (o.predictor !== undefined && (o.predictor < 1 || o.predictor > 7))
+    throw new UsageError(`--predictor must be 1..7, not ${o.predictor}`);
   let file = { meta: source.meta, dataset: source.dataset, transferSyntax: source.transferSyntax ?? target };
   if (needsTranscoding(source.transferSyntax, target, source.dataset))
-    file = await transcodeFrames(file, target, o.threads);
+    file = await transcodeFrames(
+      file,
+      target,
+      o.threads,
+      o.predictor === undefined ? {} : { predictor: o.predictor },
+    );
   await writeDicomFile(output, { meta: file.meta, dataset: file.dataset }, { transferSyntax: target.uid });
 }
 
@@ -182,6 +195,11 @@ export function registerConvert(program: Command): void {
     .option(
       '-t, --transfer-syntax <uid>',
       'transfer syntax of DICOM output (UID or keyword); default: that of the input',
+    )
+    .option(
+      '--predictor <n>',
+      'JPEGLossless output: the predictor, 1..7 (ITU-T T.81 Table H.1; default 1; JPEGLosslessSV1 is always 1)',
+      intOption('--predictor'),
     )
     .option(
       '--bulk-uri <prefix>',

@@ -19,6 +19,11 @@ export interface EncodeOptions {
   compressionRatio?: number;
   /** JPEG Baseline: quality 1..100 (default 90). */
   quality?: number;
+  /**
+   * JPEG Lossless (1.2.840.10008.1.2.4.57): the predictor, selection value 1–7 of ITU-T T.81 Table H.1 (default 1).
+   * JPEG Lossless SV1 (1.2.840.10008.1.2.4.70) is predictor 1 by definition and refuses any other.
+   */
+  predictor?: number;
   /** Lossless (default true for the lossless-only transfer syntaxes). */
   lossless?: boolean;
 }

@@ -8,6 +8,7 @@
  * computed separably in floating point), level shift and clamping. Chroma is upsampled by replication.
  */
 import { DicomError } from '@dicomkit/core';
+import { BitReader, readDht, type HuffmanTable } from './jpeg-huffman.js';
 
 const ZIGZAG = new Uint8Array([
   0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7,
@@ -24,35 +25,6 @@ const IDCT = (() => {
   return t;
 })();
 
-interface Huffman {
-  /** For each code length 1..16: the largest code of that length (-1 if none), and where its values start. */
-  maxCode: Int32Array;
-  valPtr: Int32Array;
-  minCode: Int32Array;
-  values: Uint8Array;
-}
-
-function buildHuffman(counts: Uint8Array, values: Uint8Array): Huffman {
-  const maxCode = new Int32Array(18).fill(-1);
-  const valPtr = new Int32Array(17);
-  const minCode = new Int32Array(17);
-  let code = 0;
-  let k = 0;
-  for (let len = 1; len <= 16; len++) {
-    const n = counts[len - 1]!;
-    if (n) {
-      valPtr[len] = k;
-      minCode[len] = code;
-      code += n;
-      k += n;
-      maxCode[len] = code - 1;
-    }
-    code <<= 1;
-  }
-  maxCode[17] = 0x7fffffff;
-  return { maxCode, valPtr, minCode, values };
-}
-
 interface Component {
   id: number;
   h: number;
@@ -65,78 +37,6 @@ interface Component {
   /** Dequantised, inverse-transformed samples of the component (blocksPerLine × 8 wide). */
   samples: Float32Array;
   pred: number;
-}
-
-class BitReader {
-  private bits = 0;
-  private count = 0;
-  /** A marker met in the entropy-coded data: the reader feeds zeros after it (F.2.2.5 / libjpeg behaviour). */
-  marker = -1;
-  constructor(
-    private readonly b: Uint8Array,
-    public pos: number,
-  ) {}
-
-  private fill(): void {
-    while (this.count <= 24) {
-      let byte = 0;
-      if (this.marker < 0 && this.pos < this.b.length) {
-        byte = this.b[this.pos]!;
-        if (byte === 0xff) {
-          const next = this.b[this.pos + 1];
-          if (next === 0x00) this.pos += 2;
-          else {
-            this.marker = next ?? 0xd9;
-            byte = 0;
-          }
-        } else this.pos++;
-      }
-      this.bits = (this.bits << 8) | byte;
-      this.count += 8;
-    }
-  }
-
-  bit(): number {
-    if (this.count === 0) this.fill();
-    this.count--;
-    return (this.bits >>> this.count) & 1;
-  }
-
-  receive(n: number): number {
-    let v = 0;
-    for (let i = 0; i < n; i++) v = (v << 1) | this.bit();
-    return v;
-  }
-
-  decode(h: Huffman): number {
-    let code = this.bit();
-    let len = 1;
-    while (code > h.maxCode[len]!) {
-      code = (code << 1) | this.bit();
-      if (++len > 16)
-        throw new DicomError('INVALID_VALUE', 'a Huffman code longer than 16 bits in the JPEG data');
-    }
-    return h.values[h.valPtr[len]! + code - h.minCode[len]!]!;
-  }
-
-  /** Resynchronises at a restart marker (F.2.1.3): drop the buffered bits, skip the RSTn. */
-  restart(): void {
-    this.bits = 0;
-    this.count = 0;
-    if (this.marker >= 0xd0 && this.marker <= 0xd7) {
-      this.pos += 2;
-      this.marker = -1;
-      return;
-    }
-    // Not at a marker yet: find the next RSTn.
-    while (
-      this.pos + 1 < this.b.length &&
-      !(this.b[this.pos] === 0xff && this.b[this.pos + 1]! >= 0xd0 && this.b[this.pos + 1]! <= 0xd7)
-    )
-      this.pos++;
-    this.pos += 2;
-    this.marker = -1;
-  }
 }
 
 const extend = (v: number, t: number): number => (t === 0 ? 0 : v < 1 << (t - 1) ? v - (1 << t) + 1 : v);
@@ -158,8 +58,8 @@ export interface DecodedJpeg {
 export function decodeJpegDct(b: Uint8Array, maxPixels = 1 << 28): DecodedJpeg {
   if (b[0] !== 0xff || b[1] !== 0xd8) throw new DicomError('INVALID_VALUE', 'not a JPEG stream (no SOI)');
   const qt: Int32Array[] = [];
-  const dc: Huffman[] = [];
-  const ac: Huffman[] = [];
+  const dc: (HuffmanTable | undefined)[] = [];
+  const ac: (HuffmanTable | undefined)[] = [];
   let components: Component[] = [];
   let width = 0;
   let height = 0;
@@ -207,18 +107,9 @@ export function decodeJpegDct(b: Uint8Array, maxPixels = 1 << 28): DecodedJpeg {
         }
         break;
       }
-      case 0xc4: {
-        for (let p = seg; p < end;) {
-          const tc = b[p]! >> 4;
-          const th = b[p]! & 15;
-          const counts = b.subarray(p + 1, p + 17);
-          const n = counts.reduce((a, x) => a + x, 0);
-          const values = b.slice(p + 17, p + 17 + n);
-          (tc === 0 ? dc : ac)[th] = buildHuffman(counts, values);
-          p += 17 + n;
-        }
+      case 0xc4:
+        readDht(b, seg, end, dc, ac);
         break;
-      }
       case 0xc0:
       case 0xc1: {
         precision = b[seg]!;
@@ -348,8 +239,8 @@ interface FrameState {
   vmax: number;
   restartInterval: number;
   qt: Int32Array[];
-  dc: Huffman[];
-  ac: Huffman[];
+  dc: (HuffmanTable | undefined)[];
+  ac: (HuffmanTable | undefined)[];
 }
 
 /** Decodes one scan; returns the position after its entropy-coded data. */
@@ -362,14 +253,24 @@ function decodeScan(b: Uint8Array, start: number, scan: Component[], f: FrameSta
     if (!f.dc[c.td] || !f.ac[c.ta] || !f.qt[c.tq])
       throw new DicomError('INVALID_VALUE', 'a JPEG scan refers to a missing Huffman or quantisation table');
   }
+  const huffman = (h: HuffmanTable): number => {
+    const v = reader.decode(h);
+    if (v < 0)
+      throw new DicomError('INVALID_VALUE', 'a Huffman code in the JPEG data is not in its table', {
+        offset: reader.pos,
+      });
+    return v;
+  };
   const decodeBlock = (c: Component, row: number, col: number) => {
     block.fill(0);
     const q = f.qt[c.tq]!;
-    const t = reader.decode(f.dc[c.td]!);
+    const t = huffman(f.dc[c.td]!);
+    if (t > 16)
+      throw new DicomError('INVALID_VALUE', `a JPEG DC difference category of ${t}`, { offset: reader.pos });
     c.pred += extend(reader.receive(t), t);
     block[0] = c.pred * q[0]!;
     for (let k = 1; k < 64;) {
-      const rs = reader.decode(f.ac[c.ta]!);
+      const rs = huffman(f.ac[c.ta]!);
       const s = rs & 15;
       const r = rs >> 4;
       if (s === 0) {
@@ -427,11 +328,5 @@ function decodeScan(b: Uint8Array, start: number, scan: Component[], f: FrameSta
           for (let h = 0; h < c.h; h++) decodeBlock(c, my * c.v + v, mx * c.h + h);
   }
   // Continue after the entropy-coded data: at the marker that ended it.
-  let p = reader.pos;
-  while (
-    p + 1 < b.length &&
-    !(b[p] === 0xff && b[p + 1] !== 0x00 && !(b[p + 1]! >= 0xd0 && b[p + 1]! <= 0xd7))
-  )
-    p++;
-  return p;
+  return reader.markerPosition();
 }

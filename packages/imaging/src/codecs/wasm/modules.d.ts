@@ -15,9 +15,3 @@ declare module '@cornerstonejs/codec-libjpeg-turbo-8bit/wasmjs' {
   const factory: (options?: object) => Promise<unknown>;
   export default factory;
 }
-declare module 'jpeg-lossless-decoder-js' {
-  export class Decoder {
-    constructor(buffer?: ArrayBuffer, numBytes?: number);
-    decode(buffer: ArrayBuffer, offset?: number, length?: number, numBytes?: number): ArrayBufferView;
-  }
-}
