@@ -181,7 +181,7 @@ test(
           compared++;
         }
       }
-      assert.equal(compared, 12);
+      assert.equal(compared, 14);
       // An encoder's failure is a typed error for that frame.
       const d = pixelDescription(sources[0]!.dataset);
       await assert.rejects(
