@@ -164,6 +164,7 @@ test(
         'JPEG2000Lossless',
         'HTJ2KLossless',
         'DeflatedImageFrameCompression',
+        'JPEGLosslessSV1',
         'ExplicitVRLittleEndian',
       ];
       let compared = 0;
