@@ -30,9 +30,9 @@ export interface IngestOptions {
 }
 
 /** The header of a Part 10 file: values of 1 KiB and more stay in the file (never read). */
-export function readHeader(path: string): { dataset: Dataset; transferSyntaxUid: string } {
+export function readHeader(path: string): { dataset: Dataset; meta: Dataset; transferSyntaxUid: string } {
   const f = readDicomFileSync(path, { bulkDataThreshold: 1024 });
-  return { dataset: f.dataset, transferSyntaxUid: f.transferSyntax.uid };
+  return { dataset: f.dataset, meta: f.meta, transferSyntaxUid: f.transferSyntax.uid };
 }
 
 /**
@@ -50,7 +50,7 @@ export async function ingestFile(
   let record: ReturnType<typeof recordOf>;
   try {
     header = readHeader(path);
-    record = recordOf(header.dataset);
+    record = recordOf(header.dataset, header.meta);
   } catch (e) {
     throw e instanceof DicomError ? e : new DicomError('NOT_DICOM', String((e as Error).message), { cause: e });
   }

@@ -55,7 +55,8 @@ export async function reconcile(
     }
     let uid: string;
     try {
-      uid = recordOf(readHeader(path).dataset).sopInstanceUid;
+      const h = readHeader(path);
+      uid = recordOf(h.dataset, h.meta).sopInstanceUid;
       if (uidHash(uid) !== hash) throw new Error('its SOP Instance UID does not give its key');
     } catch (e) {
       await blobs.delete(b.key);

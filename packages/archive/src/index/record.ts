@@ -28,13 +28,20 @@ function columnValue(ds: Dataset, tag: number): string | null {
   return v === '' ? null : v;
 }
 
-/** The record of an instance; throws a DicomError when a UID the hierarchy needs is missing. */
-export function recordOf(dataset: Dataset): InstanceRecord {
+/**
+ * The record of an instance; throws a DicomError when a UID the hierarchy needs is missing. A data set without SOP
+ * Class or SOP Instance UID (invalid, but sent) takes them from its File Meta group (`meta`) when there is one.
+ */
+export function recordOf(dataset: Dataset, meta?: Dataset): InstanceRecord {
   const columns: InstanceRecord['columns'] = { patients: {}, studies: {}, series: {}, instances: {} };
   for (const k of INDEXED_KEYS) {
     const v = columnValue(dataset, k.tag);
     columns[k.table][k.column] = v;
     if (k.fold) columns[k.table][k.fold] = v === null ? null : fold(v);
+  }
+  if (meta) {
+    columns.instances['sop_instance_uid'] ??= columnValue(meta, 0x00020003); // MediaStorageSOPInstanceUID
+    columns.instances['sop_class_uid'] ??= columnValue(meta, 0x00020002); // MediaStorageSOPClassUID
   }
   const need = (column: string, table: LevelTable, keyword: string): string => {
     const v = columns[table][column];
