@@ -101,7 +101,7 @@ test('SIGKILL in the middle of a large C-STORE: nothing half-written survives a 
   const killedNow = new Promise<void>((r) => (killed = r));
   async function* halfThenWait(): AsyncIterable<Uint8Array> {
     for (let o = 0; o < bytes.length / 2; o += 1 << 20) yield bytes.subarray(o, o + (1 << 20));
-    await killedNow;
+    await killedNow; // the rest never comes: the sender gives up once the archive is gone
   }
   a = await connect([{ abstractSyntax: SC, transferSyntaxes: [EXPLICIT] }]);
   const sending = a
