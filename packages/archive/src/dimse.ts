@@ -93,7 +93,9 @@ export class Archive {
   async listen(port = 11112, host = '127.0.0.1'): Promise<AddressInfo> {
     const storage = new Set(allStorageSopClasses());
     const qr = new Set<string>(Object.values(QR));
-    const provider = this.loggingProvider(new IndexProvider(this.query, this.blobs, { aeTitle: this.aeTitle }));
+    const provider = this.loggingProvider(
+      new IndexProvider(this.query, this.blobs, { aeTitle: this.aeTitle }),
+    );
     const store = new ArchiveStorageScp(this.blobs, this.index, (e) =>
       this.log(
         `C-STORE ${e.sopInstanceUid} from ${e.callingAeTitle}: ` +
@@ -107,7 +109,11 @@ export class Archive {
       verificationScp,
       store,
       this.withCaller(
-        new QueryRetrieveScp({ provider, aeTitle: this.aeTitle, destinations: this.options.moveDestinations ?? [] }),
+        new QueryRetrieveScp({
+          provider,
+          aeTitle: this.aeTitle,
+          destinations: this.options.moveDestinations ?? [],
+        }),
       ),
     ]);
     this.server = new DicomServer({
@@ -163,7 +169,9 @@ export class Archive {
             yield d;
           }
         } finally {
-          log(`C-FIND ${model === 'PATIENT' ? 'Patient' : 'Study'} Root ${level} from ${caller()}: ${n} match(es)`);
+          log(
+            `C-FIND ${model === 'PATIENT' ? 'Patient' : 'Study'} Root ${level} from ${caller()}: ${n} match(es)`,
+          );
         }
       },
       async retrieve(level: QueryLevel, identifier: Dataset, model: QueryModel, signal: AbortSignal) {

@@ -52,7 +52,9 @@ export async function ingestFile(
     header = readHeader(path);
     record = recordOf(header.dataset, header.meta);
   } catch (e) {
-    throw e instanceof DicomError ? e : new DicomError('NOT_DICOM', String((e as Error).message), { cause: e });
+    throw e instanceof DicomError
+      ? e
+      : new DicomError('NOT_DICOM', String((e as Error).message), { cause: e });
   }
   const key = options.existing?.key ?? newBlobKey(record.sopInstanceUid);
   const blob = options.existing ?? (await blobs.putFile(key, path));

@@ -34,7 +34,12 @@ export class IndexProvider implements QueryRetrieveProvider {
     readonly options: IndexProviderOptions,
   ) {}
 
-  async *find(level: QueryLevel, identifier: Dataset, _model: QueryModel, signal: AbortSignal): AsyncIterable<Dataset> {
+  async *find(
+    level: QueryLevel,
+    identifier: Dataset,
+    _model: QueryModel,
+    signal: AbortSignal,
+  ): AsyncIterable<Dataset> {
     const needHeader = [...identifier].some(
       (el) =>
         el.tag >>> 16 !== 0x0002 &&
@@ -66,22 +71,47 @@ export class IndexProvider implements QueryRetrieveProvider {
       }
     }
     out.set(ANSWERED.QueryRetrieveLevel, 'CS', level);
-    if (identifier.has(ANSWERED.RetrieveAETitle)) out.set(ANSWERED.RetrieveAETitle, 'AE', this.options.aeTitle);
+    if (identifier.has(ANSWERED.RetrieveAETitle))
+      out.set(ANSWERED.RetrieveAETitle, 'AE', this.options.aeTitle);
     if (identifier.has(ANSWERED.InstanceAvailability)) out.set(ANSWERED.InstanceAvailability, 'CS', 'ONLINE');
     // Values are Unicode strings: declare UTF-8 when any is beyond ASCII (PS3.5 §6.1.2.5.3), else the default.
     if (hasNonAscii(out)) out.set(ANSWERED.SpecificCharacterSet, 'CS', 'ISO_IR 192');
     return out;
   }
 
-  async retrieve(level: QueryLevel, identifier: Dataset, _model: QueryModel, signal: AbortSignal): Promise<string[]> {
+  async retrieve(
+    level: QueryLevel,
+    identifier: Dataset,
+    _model: QueryModel,
+    signal: AbortSignal,
+  ): Promise<string[]> {
     const keys = await this.query.blobKeys(level, identifier, signal);
     const local = this.blobs.localPath?.bind(this.blobs);
-    if (!local) throw new Error('this blob store has no local files (retrieve from object storage is not done yet)');
+    if (!local)
+      throw new Error('this blob store has no local files (retrieve from object storage is not done yet)');
     return keys.map((k) => local(k));
   }
 }
 
-const TEXT_VRS = new Set(['AE', 'AS', 'CS', 'DA', 'DS', 'DT', 'IS', 'LO', 'LT', 'PN', 'SH', 'ST', 'TM', 'UC', 'UI', 'UR', 'UT']);
+const TEXT_VRS = new Set([
+  'AE',
+  'AS',
+  'CS',
+  'DA',
+  'DS',
+  'DT',
+  'IS',
+  'LO',
+  'LT',
+  'PN',
+  'SH',
+  'ST',
+  'TM',
+  'UC',
+  'UI',
+  'UR',
+  'UT',
+]);
 
 function hasNonAscii(ds: Dataset): boolean {
   for (const el of ds as Iterable<DicomElement>) {

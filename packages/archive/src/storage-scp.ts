@@ -75,7 +75,10 @@ export class ArchiveStorageScp implements ServiceProvider {
     const uid = message.command.AffectedSOPInstanceUID ?? '';
     const callingAeTitle = association.callingAeTitle;
     if (!sink) {
-      await association.respond(message, { Status: Status.DataSetDoesNotMatchSopClass, ErrorComment: 'no data set' });
+      await association.respond(message, {
+        Status: Status.DataSetDoesNotMatchSopClass,
+        ErrorComment: 'no data set',
+      });
       return;
     }
     let result: IngestResult;

@@ -68,7 +68,10 @@ const QR_CONTEXTS = Object.values(QR).map((abstractSyntax) => ({
   transferSyntaxes: ['1.2.840.10008.1.2.1'],
 }));
 
-function connect(contexts: { abstractSyntax: string; transferSyntaxes: string[] }[], extra = {}): Promise<Association> {
+function connect(
+  contexts: { abstractSyntax: string; transferSyntaxes: string[] }[],
+  extra = {},
+): Promise<Association> {
   return Association.connect({
     host: '127.0.0.1',
     port,
@@ -97,7 +100,10 @@ test('storing corpus files: each acknowledged only once it is a blob and indexed
   const outcomes = await storeFiles(a, infos);
   await a.release();
   const failed = outcomes.filter((o) => o.error || (o.result && o.result.status !== 0));
-  assert.deepEqual(failed.map((o) => `${o.path}: ${o.error?.message ?? o.result?.status}`), []);
+  assert.deepEqual(
+    failed.map((o) => `${o.path}: ${o.error?.message ?? o.result?.status}`),
+    [],
+  );
   const counts = await archive.index.counts();
   assert.equal(counts.instances, files.length);
   console.log(
@@ -119,54 +125,78 @@ test('storing corpus files: each acknowledged only once it is a blob and indexed
   assert.ok(log.some(released), log.join('\n'));
 });
 
-test('C-FIND at STUDY, SERIES and IMAGE level returns the stored entities with their values', { skip }, async () => {
-  const studies = await query('STUDY', ['StudyInstanceUID', 'PatientID', 'StudyDate', 'NumberOfStudyRelatedInstances']);
-  const expected = new Map<string, CorpusFile[]>();
-  for (const f of files) expected.set(f.studyInstanceUid, [...(expected.get(f.studyInstanceUid) ?? []), f]);
-  assert.deepEqual(studies.map((d) => d.string('StudyInstanceUID')).sort(), [...expected.keys()].sort());
-  for (const d of studies) {
-    const group = expected.get(d.string('StudyInstanceUID')!)!;
-    assert.equal(d.string('NumberOfStudyRelatedInstances'), String(group.length));
-    // The study's values are those of its most recently stored instance.
-    const last = group[group.length - 1]!;
-    assert.equal(d.string('PatientID')?.trim() || undefined, last.patientId, last.path);
-    assert.equal(d.string('StudyDate')?.trim() || undefined, last.studyDate, last.path);
-  }
-  const multi = [...expected.values()].sort((x, y) => y.length - x.length)[0]!;
-  const series = await query('SERIES', [`StudyInstanceUID=${multi[0]!.studyInstanceUid}`, 'SeriesInstanceUID', 'Modality']);
-  assert.deepEqual(
-    series.map((d) => d.string('SeriesInstanceUID')).sort(),
-    [...new Set(multi.map((f) => f.seriesInstanceUid))].sort(),
-  );
-  const images = await query('IMAGE', [
-    `StudyInstanceUID=${multi[0]!.studyInstanceUid}`,
-    `SeriesInstanceUID=${multi[0]!.seriesInstanceUid}`,
-    'SOPInstanceUID',
-    'SOPClassUID',
-  ]);
-  assert.deepEqual(
-    images.map((d) => d.string('SOPInstanceUID')).sort(),
-    multi.filter((f) => f.seriesInstanceUid === multi[0]!.seriesInstanceUid).map((f) => f.sopInstanceUid).sort(),
-  );
-  const one = files[0]!;
-  const [image] = await query('IMAGE', [`SOPInstanceUID=${one.sopInstanceUid}`, 'SOPClassUID']);
-  assert.equal(image!.string('SOPClassUID'), readPart10Info(one.path).sopClassUid);
-  assert.ok(log.some((l) => /^C-FIND Study Root IMAGE from TESTSCU: 1 match\(es\)$/.test(l)));
-});
+test(
+  'C-FIND at STUDY, SERIES and IMAGE level returns the stored entities with their values',
+  { skip },
+  async () => {
+    const studies = await query('STUDY', [
+      'StudyInstanceUID',
+      'PatientID',
+      'StudyDate',
+      'NumberOfStudyRelatedInstances',
+    ]);
+    const expected = new Map<string, CorpusFile[]>();
+    for (const f of files) expected.set(f.studyInstanceUid, [...(expected.get(f.studyInstanceUid) ?? []), f]);
+    assert.deepEqual(studies.map((d) => d.string('StudyInstanceUID')).sort(), [...expected.keys()].sort());
+    for (const d of studies) {
+      const group = expected.get(d.string('StudyInstanceUID')!)!;
+      assert.equal(d.string('NumberOfStudyRelatedInstances'), String(group.length));
+      // The study's values are those of its most recently stored instance.
+      const last = group[group.length - 1]!;
+      assert.equal(d.string('PatientID')?.trim() || undefined, last.patientId, last.path);
+      assert.equal(d.string('StudyDate')?.trim() || undefined, last.studyDate, last.path);
+    }
+    const multi = [...expected.values()].sort((x, y) => y.length - x.length)[0]!;
+    const series = await query('SERIES', [
+      `StudyInstanceUID=${multi[0]!.studyInstanceUid}`,
+      'SeriesInstanceUID',
+      'Modality',
+    ]);
+    assert.deepEqual(
+      series.map((d) => d.string('SeriesInstanceUID')).sort(),
+      [...new Set(multi.map((f) => f.seriesInstanceUid))].sort(),
+    );
+    const images = await query('IMAGE', [
+      `StudyInstanceUID=${multi[0]!.studyInstanceUid}`,
+      `SeriesInstanceUID=${multi[0]!.seriesInstanceUid}`,
+      'SOPInstanceUID',
+      'SOPClassUID',
+    ]);
+    assert.deepEqual(
+      images.map((d) => d.string('SOPInstanceUID')).sort(),
+      multi
+        .filter((f) => f.seriesInstanceUid === multi[0]!.seriesInstanceUid)
+        .map((f) => f.sopInstanceUid)
+        .sort(),
+    );
+    const one = files[0]!;
+    const [image] = await query('IMAGE', [`SOPInstanceUID=${one.sopInstanceUid}`, 'SOPClassUID']);
+    assert.equal(image!.string('SOPClassUID'), readPart10Info(one.path).sopClassUid);
+    assert.ok(log.some((l) => /^C-FIND Study Root IMAGE from TESTSCU: 1 match\(es\)$/.test(l)));
+  },
+);
 
 test('C-GET of every study returns every instance, data sets byte for byte', { skip }, async () => {
   const pairs = new Map<string, { abstractSyntax: string; transferSyntaxes: string[] }>();
   for (const f of files) {
     const i = readPart10Info(f.path);
-    pairs.set(`${i.sopClassUid} ${i.transferSyntaxUid}`, { abstractSyntax: i.sopClassUid, transferSyntaxes: [i.transferSyntaxUid] });
+    pairs.set(`${i.sopClassUid} ${i.transferSyntaxUid}`, {
+      abstractSyntax: i.sopClassUid,
+      transferSyntaxes: [i.transferSyntaxUid],
+    });
   }
-  const contexts = [{ abstractSyntax: QR.StudyRootGet, transferSyntaxes: ['1.2.840.10008.1.2.1'] }, ...pairs.values()];
+  const contexts = [
+    { abstractSyntax: QR.StudyRootGet, transferSyntaxes: ['1.2.840.10008.1.2.1'] },
+    ...pairs.values(),
+  ];
   assert.ok(contexts.length <= 128);
-  const roleSelections = [...new Set([...pairs.values()].map((p) => p.abstractSyntax))].map((sopClassUid) => ({
-    sopClassUid,
-    scuRole: false,
-    scpRole: true,
-  }));
+  const roleSelections = [...new Set([...pairs.values()].map((p) => p.abstractSyntax))].map(
+    (sopClassUid) => ({
+      sopClassUid,
+      scuRole: false,
+      scpRole: true,
+    }),
+  );
   const gotDir = join(TMP, 'got');
   mkdirSync(gotDir);
   const a = await connect(contexts, { roleSelections });
@@ -185,18 +215,22 @@ test('C-GET of every study returns every instance, data sets byte for byte', { s
   }
 });
 
-test('C-MOVE to a configured destination delivers byte for byte; an unknown one gets A801', { skip }, async () => {
-  const a = await connect(QR_CONTEXTS);
-  const study = files[0]!.studyInstanceUid;
-  const r = await move(a, 'STUDY', identifierFrom([`StudyInstanceUID=${study}`], 'STUDY'), 'DEST');
-  const inStudy = files.filter((f) => f.studyInstanceUid === study);
-  assert.deepEqual([r.status, r.completed, r.failed], [0, inStudy.length, 0]);
-  const bad = await move(a, 'STUDY', identifierFrom([`StudyInstanceUID=${study}`], 'STUDY'), 'NOSUCHAE');
-  assert.equal(bad.status, 0xa801);
-  await a.release();
-  for (const f of inStudy)
-    assert.ok(datasetBytes(join(movedDir, `${f.sopInstanceUid}.dcm`)).equals(datasetBytes(f.path)), f.path);
-});
+test(
+  'C-MOVE to a configured destination delivers byte for byte; an unknown one gets A801',
+  { skip },
+  async () => {
+    const a = await connect(QR_CONTEXTS);
+    const study = files[0]!.studyInstanceUid;
+    const r = await move(a, 'STUDY', identifierFrom([`StudyInstanceUID=${study}`], 'STUDY'), 'DEST');
+    const inStudy = files.filter((f) => f.studyInstanceUid === study);
+    assert.deepEqual([r.status, r.completed, r.failed], [0, inStudy.length, 0]);
+    const bad = await move(a, 'STUDY', identifierFrom([`StudyInstanceUID=${study}`], 'STUDY'), 'NOSUCHAE');
+    assert.equal(bad.status, 0xa801);
+    await a.release();
+    for (const f of inStudy)
+      assert.ok(datasetBytes(join(movedDir, `${f.sopInstanceUid}.dcm`)).equals(datasetBytes(f.path)), f.path);
+  },
+);
 
 test('storing the same SOP Instance UID again replaces the instance', { skip }, async () => {
   const f = files[0]!;

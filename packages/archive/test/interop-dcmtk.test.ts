@@ -102,17 +102,19 @@ async function stop(c: ChildProcess): Promise<number | null> {
 function dump(path: string): string[] {
   const r = spawnSync('dcmdump', ['-q', '+L', path], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
   if (r.status !== 0) return [`dcmdump failed: ${r.stderr}`];
-  return r.stdout
-    .split('\n')
-    // Group lengths (gggg,0000) are recomputed by dcmtk when it re-encodes (and are optional, PS3.5 §7.2).
-    .filter((l) => !/^\s*\((0002,|fffc,fffc|[0-9a-f]{4},0000)/.test(l) && !/Delimitation|^#|^\s*$/.test(l))
-    .map((l) =>
-      l
-        .replace(/#\s*(\d+|u\/l),/, '#')
-        .replace(/(explicit|undefined) length/, 'length')
-        .replace(/\s+/g, ' ')
-        .replace(/^(\s*\([0-9a-f,]+\)) \?\? /, '$1 UN '),
-    );
+  return (
+    r.stdout
+      .split('\n')
+      // Group lengths (gggg,0000) are recomputed by dcmtk when it re-encodes (and are optional, PS3.5 §7.2).
+      .filter((l) => !/^\s*\((0002,|fffc,fffc|[0-9a-f]{4},0000)/.test(l) && !/Delimitation|^#|^\s*$/.test(l))
+      .map((l) =>
+        l
+          .replace(/#\s*(\d+|u\/l),/, '#')
+          .replace(/(explicit|undefined) length/, 'length')
+          .replace(/\s+/g, ' ')
+          .replace(/^(\s*\([0-9a-f,]+\)) \?\? /, '$1 UN '),
+      )
+  );
 }
 
 function dcmtkKnowsSopClass(path: string): boolean {
@@ -145,11 +147,38 @@ function scenarios(): void {
     const folder = join(tmp, 'in');
     mkdirSync(folder);
     for (const [i, f] of plain.entries()) copyFileSync(f.path, join(folder, `f${i}.dcm`));
-    archive = start(process.execPath, [CLI, 'serve', '--data', data, '--dimse-port', String(PORT), '--aet', 'ARCHIVE', '--move-destination', `STORESCP=127.0.0.1:${DEST}`]);
+    archive = start(process.execPath, [
+      CLI,
+      'serve',
+      '--data',
+      data,
+      '--dimse-port',
+      String(PORT),
+      '--aet',
+      'ARCHIVE',
+      '--move-destination',
+      `STORESCP=127.0.0.1:${DEST}`,
+    ]);
     await waitPort(PORT);
-    const s = run('storescu', ['+sd', '-R', '-aet', 'STORESCU', '-aec', 'ARCHIVE', '127.0.0.1', String(PORT), folder]);
+    const s = run('storescu', [
+      '+sd',
+      '-R',
+      '-aet',
+      'STORESCU',
+      '-aec',
+      'ARCHIVE',
+      '127.0.0.1',
+      String(PORT),
+      folder,
+    ]);
     assert.equal(s.status, 0, s.out);
-    const d = run('dcmsend', ['-aec', 'ARCHIVE', '127.0.0.1', String(PORT), ...compressed.map((f) => f.path)]);
+    const d = run('dcmsend', [
+      '-aec',
+      'ARCHIVE',
+      '127.0.0.1',
+      String(PORT),
+      ...compressed.map((f) => f.path),
+    ]);
     assert.equal(d.status, 0, d.out);
     // What the archive holds: found through its own C-FIND (our find) below; here, the blobs themselves.
     const blobs: string[] = [];
@@ -160,7 +189,8 @@ function scenarios(): void {
     };
     walk(join(data, 'blobs'));
     assert.equal(blobs.length, files.length, `${blobs.length} blobs for ${files.length} files`);
-    for (const b of blobs) stored.set(readDicomFileSync(b, { stopBeforePixelData: true }).dataset.string('SOPInstanceUID')!, b);
+    for (const b of blobs)
+      stored.set(readDicomFileSync(b, { stopBeforePixelData: true }).dataset.string('SOPInstanceUID')!, b);
     let identical = 0;
     for (const f of files) {
       const b = stored.get(f.sopInstanceUid);
@@ -168,7 +198,11 @@ function scenarios(): void {
       assert.deepEqual(dump(b), dump(f.path), f.path);
       if (datasetBytes(b).equals(datasetBytes(f.path))) identical++;
       if (!UNCOMPRESSED.includes(f.transferSyntaxUid))
-        assert.equal(readDicomFileSync(b, { stopBeforePixelData: true }).transferSyntax.uid, f.transferSyntaxUid, 'stored as received');
+        assert.equal(
+          readDicomFileSync(b, { stopBeforePixelData: true }).transferSyntax.uid,
+          f.transferSyntaxUid,
+          'stored as received',
+        );
     }
     console.log(
       `# ${plain.length} files by storescu, ${compressed.length} by dcmsend ` +
@@ -179,20 +213,85 @@ function scenarios(): void {
   });
 
   test('findscu at STUDY, SERIES and IMAGE level returns the right entities and keys', () => {
-    const f = run('findscu', ['-S', '-aec', 'ARCHIVE', '-k', 'QueryRetrieveLevel=STUDY', '-k', 'StudyInstanceUID', '-k', 'PatientID', '-k', 'NumberOfStudyRelatedInstances', '127.0.0.1', String(PORT)]);
+    const f = run('findscu', [
+      '-S',
+      '-aec',
+      'ARCHIVE',
+      '-k',
+      'QueryRetrieveLevel=STUDY',
+      '-k',
+      'StudyInstanceUID',
+      '-k',
+      'PatientID',
+      '-k',
+      'NumberOfStudyRelatedInstances',
+      '127.0.0.1',
+      String(PORT),
+    ]);
     assert.equal(f.status, 0, f.out);
     assert.deepEqual(uidsIn(f.out, '0020,000d').sort(), [...byStudy.keys()].sort(), 'every study once');
     const [study, group] = [...byStudy.entries()].sort((a, b) => b[1].length - a[1].length)[0]!;
-    const one = run('findscu', ['-S', '-aec', 'ARCHIVE', '-k', 'QueryRetrieveLevel=STUDY', '-k', `StudyInstanceUID=${study}`, '-k', 'NumberOfStudyRelatedInstances', '-k', 'ModalitiesInStudy', '127.0.0.1', String(PORT)]);
+    const one = run('findscu', [
+      '-S',
+      '-aec',
+      'ARCHIVE',
+      '-k',
+      'QueryRetrieveLevel=STUDY',
+      '-k',
+      `StudyInstanceUID=${study}`,
+      '-k',
+      'NumberOfStudyRelatedInstances',
+      '-k',
+      'ModalitiesInStudy',
+      '127.0.0.1',
+      String(PORT),
+    ]);
     assert.equal(one.status, 0, one.out);
     assert.match(one.out, new RegExp(`\\(0020,1208\\) IS \\[${group.length}\\s*\\]`), one.out);
-    const s = run('findscu', ['-S', '-aec', 'ARCHIVE', '-k', 'QueryRetrieveLevel=SERIES', '-k', `StudyInstanceUID=${study}`, '-k', 'SeriesInstanceUID', '-k', 'Modality', '127.0.0.1', String(PORT)]);
+    const s = run('findscu', [
+      '-S',
+      '-aec',
+      'ARCHIVE',
+      '-k',
+      'QueryRetrieveLevel=SERIES',
+      '-k',
+      `StudyInstanceUID=${study}`,
+      '-k',
+      'SeriesInstanceUID',
+      '-k',
+      'Modality',
+      '127.0.0.1',
+      String(PORT),
+    ]);
     assert.equal(s.status, 0, s.out);
-    assert.deepEqual(uidsIn(s.out, '0020,000e').sort(), [...new Set(group.map((x) => x.seriesInstanceUid))].sort());
+    assert.deepEqual(
+      uidsIn(s.out, '0020,000e').sort(),
+      [...new Set(group.map((x) => x.seriesInstanceUid))].sort(),
+    );
     const series = group[0]!.seriesInstanceUid;
-    const i = run('findscu', ['-S', '-aec', 'ARCHIVE', '-k', 'QueryRetrieveLevel=IMAGE', '-k', `StudyInstanceUID=${study}`, '-k', `SeriesInstanceUID=${series}`, '-k', 'SOPInstanceUID', '127.0.0.1', String(PORT)]);
+    const i = run('findscu', [
+      '-S',
+      '-aec',
+      'ARCHIVE',
+      '-k',
+      'QueryRetrieveLevel=IMAGE',
+      '-k',
+      `StudyInstanceUID=${study}`,
+      '-k',
+      `SeriesInstanceUID=${series}`,
+      '-k',
+      'SOPInstanceUID',
+      '127.0.0.1',
+      String(PORT),
+    ]);
     assert.equal(i.status, 0, i.out);
-    assert.deepEqual(uidsIn(i.out, '0008,0018').sort(), group.filter((x) => x.seriesInstanceUid === series).map((x) => x.sopInstanceUid).sort());
+    assert.deepEqual(
+      uidsIn(i.out, '0008,0018').sort(),
+      group
+        .filter((x) => x.seriesInstanceUid === series)
+        .map((x) => x.sopInstanceUid)
+        .sort(),
+    );
   });
 
   test('movescu of every study to a storescp destination, getscu of the uncompressed ones: every instance equal', async () => {
@@ -204,30 +303,79 @@ function scenarios(): void {
     try {
       await waitPort(DEST);
       for (const study of byStudy.keys()) {
-        const m = run('movescu', ['-S', '-aet', 'MOVESCU', '-aec', 'ARCHIVE', '-aem', 'STORESCP', '-k', 'QueryRetrieveLevel=STUDY', '-k', `StudyInstanceUID=${study}`, '127.0.0.1', String(PORT)]);
+        const m = run('movescu', [
+          '-S',
+          '-aet',
+          'MOVESCU',
+          '-aec',
+          'ARCHIVE',
+          '-aem',
+          'STORESCP',
+          '-k',
+          'QueryRetrieveLevel=STUDY',
+          '-k',
+          `StudyInstanceUID=${study}`,
+          '127.0.0.1',
+          String(PORT),
+        ]);
         if (m.status !== 0) await new Promise((r) => setTimeout(r, 300)); // let the archive's log arrive
         assert.equal(m.status, 0, `${m.out}\n${logs.get(archive)!.join('').slice(-1500)}`);
       }
-      const bad = run('movescu', ['-S', '-aec', 'ARCHIVE', '-aem', 'NOSUCHAE', '-k', 'QueryRetrieveLevel=STUDY', '-k', `StudyInstanceUID=${files[0]!.studyInstanceUid}`, '127.0.0.1', String(PORT)]);
+      const bad = run('movescu', [
+        '-S',
+        '-aec',
+        'ARCHIVE',
+        '-aem',
+        'NOSUCHAE',
+        '-k',
+        'QueryRetrieveLevel=STUDY',
+        '-k',
+        `StudyInstanceUID=${files[0]!.studyInstanceUid}`,
+        '127.0.0.1',
+        String(PORT),
+      ]);
       assert.match(bad.out, /MoveDestinationUnknown|a801/i);
     } finally {
       await stop(scp);
     }
-    const plainStudies = [...byStudy.entries()].filter(([, g]) => g.every((f) => UNCOMPRESSED.includes(f.transferSyntaxUid)));
+    const plainStudies = [...byStudy.entries()].filter(([, g]) =>
+      g.every((f) => UNCOMPRESSED.includes(f.transferSyntaxUid)),
+    );
     for (const [study] of plainStudies) {
-      const g = run('getscu', ['-S', '-aec', 'ARCHIVE', '-od', got, '-k', 'QueryRetrieveLevel=STUDY', '-k', `StudyInstanceUID=${study}`, '127.0.0.1', String(PORT)]);
+      const g = run('getscu', [
+        '-S',
+        '-aec',
+        'ARCHIVE',
+        '-od',
+        got,
+        '-k',
+        'QueryRetrieveLevel=STUDY',
+        '-k',
+        `StudyInstanceUID=${study}`,
+        '127.0.0.1',
+        String(PORT),
+      ]);
       assert.equal(g.status, 0, g.out);
     }
     const byUid = (dir: string): Map<string, string> =>
-      new Map(readdirSync(dir).map((n) => [readDicomFileSync(join(dir, n), { stopBeforePixelData: true }).dataset.string('SOPInstanceUID')!, join(dir, n)]));
+      new Map(
+        readdirSync(dir).map((n) => [
+          readDicomFileSync(join(dir, n), { stopBeforePixelData: true }).dataset.string('SOPInstanceUID')!,
+          join(dir, n),
+        ]),
+      );
     const movedFiles = byUid(moved);
     assert.equal(movedFiles.size, files.length, 'C-MOVE delivered every instance');
-    for (const f of files) assert.deepEqual(dump(movedFiles.get(f.sopInstanceUid)!), dump(f.path), `moved ${f.path}`);
+    for (const f of files)
+      assert.deepEqual(dump(movedFiles.get(f.sopInstanceUid)!), dump(f.path), `moved ${f.path}`);
     const gotFiles = byUid(got);
     const expected = plainStudies.flatMap(([, g]) => g);
     assert.equal(gotFiles.size, expected.length, 'C-GET delivered every instance');
-    for (const f of expected) assert.deepEqual(dump(gotFiles.get(f.sopInstanceUid)!), dump(f.path), `got ${f.path}`);
-    console.log(`# C-MOVE: ${movedFiles.size} instances, C-GET: ${gotFiles.size} instances (${plainStudies.length} studies), all equal (dcmdump +L)`);
+    for (const f of expected)
+      assert.deepEqual(dump(gotFiles.get(f.sopInstanceUid)!), dump(f.path), `got ${f.path}`);
+    console.log(
+      `# C-MOVE: ${movedFiles.size} instances, C-GET: ${gotFiles.size} instances (${plainStudies.length} studies), all equal (dcmdump +L)`,
+    );
   });
 
   test('the archive stops cleanly on SIGTERM', async () => {

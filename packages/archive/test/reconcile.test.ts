@@ -4,7 +4,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -31,7 +39,8 @@ async function reopen(): Promise<Archive> {
 
 test('reconcile on start-up: lost row re-indexed, row without blob dropped, temporary and stray blobs removed', async () => {
   let a = await reopen();
-  for (const n of [1, 2, 3]) await ingestFile(a.blobs, a.index, writeInstance(a.blobs.tempDirectory, instance(n)));
+  for (const n of [1, 2, 3])
+    await ingestFile(a.blobs, a.index, writeInstance(a.blobs.tempDirectory, instance(n)));
   const key1 = (await a.index.keyOf('1.2.9.1.1.1'))!;
   const key2 = (await a.index.keyOf('1.2.9.2.1.1'))!;
   const key3 = (await a.index.keyOf('1.2.9.3.1.1'))!;
@@ -76,7 +85,13 @@ test('reconcile on start-up: lost row re-indexed, row without blob dropped, temp
   }
   // Nothing left to do the next time.
   a = await reopen();
-  assert.deepEqual(a.reconciled, { temporaryFilesRemoved: 0, rowsDropped: 0, blobsIndexed: 0, blobsRemoved: 0, foreign: [] });
+  assert.deepEqual(a.reconciled, {
+    temporaryFilesRemoved: 0,
+    rowsDropped: 0,
+    blobsIndexed: 0,
+    blobsRemoved: 0,
+    foreign: [],
+  });
   await a.close();
   rmSync(TMP, { recursive: true, force: true });
 });

@@ -52,7 +52,12 @@ export class ArchiveIndex {
         .selectFrom('instances')
         .innerJoin('series', 'series.id', 'instances.series_fk')
         .innerJoin('studies', 'studies.id', 'series.study_fk')
-        .select(['instances.blob_key', 'series.id as series_id', 'studies.id as study_id', 'studies.patient_fk'])
+        .select([
+          'instances.blob_key',
+          'series.id as series_id',
+          'studies.id as study_id',
+          'studies.patient_fk',
+        ])
         .where('instances.sop_instance_uid', '=', record.sopInstanceUid)
         .executeTakeFirst();
       const oldStudy = await trx
@@ -159,7 +164,12 @@ export class ArchiveIndex {
             .executeTakeFirstOrThrow()
         ).n,
       );
-    return { patients: await n('patients'), studies: await n('studies'), series: await n('series'), instances: await n('instances') };
+    return {
+      patients: await n('patients'),
+      studies: await n('studies'),
+      series: await n('series'),
+      instances: await n('instances'),
+    };
   }
 
   close(): Promise<void> {
@@ -176,18 +186,32 @@ async function prune(
     await trx
       .deleteFrom('series')
       .where('id', 'in', ids.series)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('instances').select('id').whereRef('instances.series_fk', '=', 'series.id'))))
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb.selectFrom('instances').select('id').whereRef('instances.series_fk', '=', 'series.id'),
+          ),
+        ),
+      )
       .execute();
   if (ids.studies.length)
     await trx
       .deleteFrom('studies')
       .where('id', 'in', ids.studies)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('series').select('id').whereRef('series.study_fk', '=', 'studies.id'))))
+      .where((eb) =>
+        eb.not(
+          eb.exists(eb.selectFrom('series').select('id').whereRef('series.study_fk', '=', 'studies.id')),
+        ),
+      )
       .execute();
   if (ids.patients.length)
     await trx
       .deleteFrom('patients')
       .where('id', 'in', ids.patients)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('studies').select('id').whereRef('studies.patient_fk', '=', 'patients.id'))))
+      .where((eb) =>
+        eb.not(
+          eb.exists(eb.selectFrom('studies').select('id').whereRef('studies.patient_fk', '=', 'patients.id')),
+        ),
+      )
       .execute();
 }

@@ -3,7 +3,13 @@
  * primary key column differs between dialects (`integer primary key` in SQLite, an identity column in
  * PostgreSQL).
  */
-import { Migrator, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import {
+  Migrator,
+  type ColumnDefinitionBuilder,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+} from 'kysely';
 
 export type IndexDialect = 'sqlite' | 'postgres';
 
@@ -75,7 +81,8 @@ function migrations(dialect: IndexDialect): Record<string, Migration> {
         await index('instances_series', 'instances', 'series_fk');
       },
       async down(db: AnyDb): Promise<void> {
-        for (const t of ['instances', 'series', 'studies', 'patients']) await db.schema.dropTable(t).execute();
+        for (const t of ['instances', 'series', 'studies', 'patients'])
+          await db.schema.dropTable(t).execute();
       },
     },
   };

@@ -1,18 +1,12 @@
 /**
- * C-FIND, C-MOVE and C-GET over the index (net's {@link QueryRetrieveProvider}): SQL narrows by the indexed keys
+ * C-FIND, C-MOVE and C-GET over the index (for net's QueryRetrieveProvider, see qr-provider.ts): SQL narrows by the indexed keys
  * (see sql-matching.ts), every row is checked exactly, and keys the index has no column for are matched with net's
  * `matchIdentifier` against the stored header of the entity's most recently stored instance. Rows are read in pages
  * (by id), so a long C-FIND never holds the database while the peer reads its responses.
  */
 import { sql, type RawBuilder } from 'kysely';
 import { Dataset, fromJson, type DicomElement } from '@dicomkit/core';
-import {
-  matchIdentifier,
-  responseKeys,
-  type QueryLevel,
-  type QueryModel,
-  type QueryRetrieveProvider,
-} from '@dicomkit/net';
+import { matchIdentifier, type QueryLevel } from '@dicomkit/net';
 import type { ArchiveIndex } from './archive-index.js';
 import { ANSWERED, atOrAbove, COMPUTED, INDEXED_KEYS, KEY_BY_TAG, type IndexedKey } from './keys.js';
 import { isUniversal, matchesColumn, sqlCondition } from './sql-matching.js';
@@ -127,13 +121,17 @@ export class IndexQuery {
     const p = plan(level, identifier);
     const { from, id } = FROM[level];
     const idRef = sql.ref(id);
-    const select = sql.join(p.keys.map((k) => sql`${sql.ref(`${k.table}.${k.column}`)} as ${sql.ref(alias(k))}`));
+    const select = sql.join(
+      p.keys.map((k) => sql`${sql.ref(`${k.table}.${k.column}`)} as ${sql.ref(alias(k))}`),
+    );
     const header = level === 'IMAGE' && p.residual ? sql`, instances.header as header` : sql``;
     const where = p.conditions.length ? sql` and ${sql.join(p.conditions, sql` and `)}` : sql``;
     let after = 0;
     for (;;) {
       if (signal?.aborted) return;
-      const q = sql<Record<string, unknown>>`select ${idRef} as id, ${select}${header} from ${sql.raw(from)} where ${idRef} > ${after}${where} order by ${idRef} limit ${PAGE}`;
+      const q = sql<
+        Record<string, unknown>
+      >`select ${idRef} as id, ${select}${header} from ${sql.raw(from)} where ${idRef} > ${after}${where} order by ${idRef} limit ${PAGE}`;
       const rows = (await q.execute(this.index.db)).rows;
       for (const row of rows) {
         const e: MatchedEntity = { id: Number(row['id']), values: new Map() };
@@ -141,15 +139,18 @@ export class IndexQuery {
           const v = row[alias(k)];
           e.values.set(k.tag, typeof v === 'string' ? v : null);
         }
-        if (!p.checks.every(([k, pattern]) => matchesColumn(pattern, e.values.get(k.tag) ?? null, k.vr, !!k.fold)))
+        if (
+          !p.checks.every(([k, pattern]) =>
+            matchesColumn(pattern, e.values.get(k.tag) ?? null, k.vr, !!k.fold),
+          )
+        )
           continue;
         if (p.modalities !== undefined) {
           const mods = await this.modalitiesInStudy(e.id);
           if (!matchesColumn(p.modalities, mods.join('\\') || null, 'CS', false)) continue;
         }
         if (p.residual) {
-          const text =
-            level === 'IMAGE' ? (row['header'] as string) : await this.latestHeader(level, e.id);
+          const text = level === 'IMAGE' ? (row['header'] as string) : await this.latestHeader(level, e.id);
           if (text === undefined) continue;
           e.header = fromJson(JSON.parse(text));
           if (!matchIdentifier(p.residual, e.header)) continue;
@@ -164,7 +165,11 @@ export class IndexQuery {
   /** The header (DICOM JSON text) of an entity's most recently stored instance. */
   async latestHeader(level: QueryLevel, id: number): Promise<string | undefined> {
     if (level === 'IMAGE') {
-      const r = await this.index.db.selectFrom('instances').select('header').where('id', '=', id).executeTakeFirst();
+      const r = await this.index.db
+        .selectFrom('instances')
+        .select('header')
+        .where('id', '=', id)
+        .executeTakeFirst();
       return r?.header;
     }
     const [before, after] = LATEST_HEADER[level];
@@ -173,7 +178,11 @@ export class IndexQuery {
   }
 
   async modalitiesInStudy(studyId: number): Promise<string[]> {
-    const r = await sql<{ modality: string | null }>`select distinct modality from series where study_fk = ${studyId} order by modality`.execute(this.index.db);
+    const r = await sql<{
+      modality: string | null;
+    }>`select distinct modality from series where study_fk = ${studyId} order by modality`.execute(
+      this.index.db,
+    );
     return r.rows.map((x) => x.modality).filter((m): m is string => !!m);
   }
 
@@ -198,7 +207,9 @@ export class IndexQuery {
     const out: string[] = [];
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
-      const r = await sql<{ blob_key: string }>`select i.blob_key from instances i join series s on s.id = i.series_fk join studies t on t.id = s.study_fk where ${sql.ref(column)} in (${sql.join(chunk)}) order by i.id`.execute(
+      const r = await sql<{
+        blob_key: string;
+      }>`select i.blob_key from instances i join series s on s.id = i.series_fk join studies t on t.id = s.study_fk where ${sql.ref(column)} in (${sql.join(chunk)}) order by i.id`.execute(
         this.index.db,
       );
       for (const row of r.rows) out.push(row.blob_key);
@@ -208,7 +219,8 @@ export class IndexQuery {
 }
 
 const COUNT_SQL: Record<string, string> = {
-  [`PATIENT:${COMPUTED.NumberOfPatientRelatedStudies}`]: 'select count(*) as n from studies where patient_fk = ',
+  [`PATIENT:${COMPUTED.NumberOfPatientRelatedStudies}`]:
+    'select count(*) as n from studies where patient_fk = ',
   [`PATIENT:${COMPUTED.NumberOfPatientRelatedSeries}`]:
     'select count(*) as n from series s join studies t on t.id = s.study_fk where t.patient_fk = ',
   [`PATIENT:${COMPUTED.NumberOfPatientRelatedInstances}`]:
@@ -216,5 +228,6 @@ const COUNT_SQL: Record<string, string> = {
   [`STUDY:${COMPUTED.NumberOfStudyRelatedSeries}`]: 'select count(*) as n from series where study_fk = ',
   [`STUDY:${COMPUTED.NumberOfStudyRelatedInstances}`]:
     'select count(*) as n from instances i join series s on s.id = i.series_fk where s.study_fk = ',
-  [`SERIES:${COMPUTED.NumberOfSeriesRelatedInstances}`]: 'select count(*) as n from instances where series_fk = ',
+  [`SERIES:${COMPUTED.NumberOfSeriesRelatedInstances}`]:
+    'select count(*) as n from instances where series_fk = ',
 };

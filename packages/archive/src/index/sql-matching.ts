@@ -22,7 +22,10 @@ export function isUniversal(pattern: string): boolean {
 
 /** LIKE pattern for a DICOM wildcard pattern (ESCAPE '\'). */
 export function likePattern(pattern: string): string {
-  return pattern.replace(/[\\%_]/g, '\\$&').replace(/\*/g, '%').replace(/\?/g, '_');
+  return pattern
+    .replace(/[\\%_]/g, '\\$&')
+    .replace(/\*/g, '%')
+    .replace(/\?/g, '_');
 }
 
 /** Lists longer than this are left to the exact check (bound parameters are limited per statement). */
@@ -62,11 +65,14 @@ export function sqlCondition(
 }
 
 /** The exact check of a column value against a key (what SQL selected may be more). */
-export function matchesColumn(rawPattern: string, value: string | null, vr: string, folded: boolean): boolean {
+export function matchesColumn(
+  rawPattern: string,
+  value: string | null,
+  vr: string,
+  folded: boolean,
+): boolean {
   if (isUniversal(rawPattern)) return true;
   if (value === null) return false;
   const values = value.split('\\');
-  return folded
-    ? matchValue(fold(rawPattern), values.map(fold), vr)
-    : matchValue(rawPattern, values, vr);
+  return folded ? matchValue(fold(rawPattern), values.map(fold), vr) : matchValue(rawPattern, values, vr);
 }

@@ -118,7 +118,8 @@ export class FsBlobStore implements BlobStore {
       for (const e of entries) {
         const p = join(dir, e.name);
         if (e.isDirectory()) yield* walk(p, root);
-        else if (e.isFile()) yield { key: relative(root, p).split(sep).join('/'), size: (await stat(p)).size };
+        else if (e.isFile())
+          yield { key: relative(root, p).split(sep).join('/'), size: (await stat(p)).size };
       }
     };
     yield* walk(this.root, this.root);
