@@ -123,7 +123,7 @@ export class Archive {
           qr.has(a)
             ? [EXPLICIT_LE, IMPLICIT_LE]
             : a === VERIFICATION_SOP_CLASS || storage.has(a)
-              ? [EXPLICIT_LE, '*']
+              ? ['*'] // any, in the requestor's order: objects are stored as they come
               : undefined,
       },
       handler,
