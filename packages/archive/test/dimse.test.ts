@@ -15,6 +15,7 @@ import {
   find,
   get,
   identifierFrom,
+  matchValue,
   move,
   QR,
   readPart10Info,
@@ -25,6 +26,7 @@ import {
   storeFile,
   type QueryLevel,
 } from '@dicomkit/net';
+import { readDicomFileSync } from '@dicomkit/core/node';
 import { Archive } from '../src/index.js';
 import { corpusFiles, datasetBytes, shared, writeInstance, type CorpusFile } from './corpus.js';
 
@@ -260,3 +262,40 @@ test('storing the same SOP Instance UID again replaces the instance', { skip }, 
   assert.ok(datasetBytes(archive.blobs.localPath(newKey)).equals(datasetBytes(path)));
   assert.ok(log.some((l) => l.includes(`C-STORE ${f.sopInstanceUid} from TESTSCU: stored (replaced)`)));
 });
+
+test(
+  'character sets: ISO 2022 names are stored decoded and found by their Unicode value',
+  { skip },
+  async () => {
+    const dir = join(shared.TESTDATA, 'fo-dicom/FO-DICOM.Tests/Test Data/charset');
+    const names = ['chrH31.dcm', 'chrH32.dcm', 'chrI2.dcm', 'chrGB2312.dcm', 'chrKoreanMulti.dcm'];
+    const infos = names.map((n) => ({ path: join(dir, n), info: readPart10Info(join(dir, n)) }));
+    const a = await connect(contextsFor(infos.map((x) => x.info)));
+    const outcomes = await storeFiles(a, infos);
+    await a.release();
+    assert.deepEqual(
+      outcomes.map((o) => o.result?.status),
+      names.map(() => 0),
+    );
+    for (const { path, info } of infos) {
+      const name = readDicomFileSync(path, { stopBeforePixelData: true }).dataset.string('PatientName')!;
+      assert.match(name, /[^\x00-\x7f]/, `${path} has a non-ASCII name`);
+      const ideographic = name.split('=')[1] || name;
+      for (const key of [name, `*${[...ideographic][0]}*`, name.toUpperCase(), `?${name.slice(1)}`]) {
+        const identifier = identifierFrom([`PatientName=${key}`, 'SOPInstanceUID'], 'IMAGE');
+        identifier.set('SpecificCharacterSet', undefined, 'ISO_IR 192');
+        const c = await connect(QR_CONTEXTS);
+        const r = await find(c, 'STUDY', identifier);
+        await c.release();
+        const hit = r.matches.find((d) => d.string('SOPInstanceUID') === info.sopInstanceUid);
+        assert.ok(hit, `${path}: PatientName=${key}`);
+        assert.equal(hit.string('PatientName'), name);
+        const names = r.matches.map((d) => d.string('PatientName') ?? '');
+        assert.ok(
+          names.every((n) => matchValue(key.toUpperCase(), [n.toUpperCase()], 'PN')),
+          `only matching names: ${key} → ${names.join(', ')}`,
+        );
+      }
+    }
+  },
+);
