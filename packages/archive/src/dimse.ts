@@ -105,8 +105,15 @@ export class Archive {
             : `failed 0x${e.status.toString(16)}: ${e.error}`),
       ),
     );
+    const echo: ServiceProvider = {
+      commands: verificationScp.commands,
+      handle: async (message, association, signal) => {
+        await verificationScp.handle(message, association, signal);
+        this.log(`C-ECHO from ${association.callingAeTitle}`);
+      },
+    };
     const handler = new ServiceRegistry([
-      verificationScp,
+      echo,
       store,
       this.withCaller(
         new QueryRetrieveScp({

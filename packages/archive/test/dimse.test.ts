@@ -15,6 +15,7 @@ import {
   find,
   get,
   identifierFrom,
+  echo,
   matchValue,
   move,
   QR,
@@ -95,37 +96,47 @@ async function query(level: QueryLevel, keys: string[]): Promise<ReturnType<type
   }
 }
 
-test('storing corpus files: each acknowledged only once it is a blob and indexed', { skip }, async () => {
-  assert.ok(files.length >= 20, `${files.length} corpus files`);
-  const infos = files.map((f) => ({ path: f.path, info: readPart10Info(f.path) }));
-  const a = await connect(contextsFor(infos.map((x) => x.info)).slice(0, 128));
-  const outcomes = await storeFiles(a, infos);
-  await a.release();
-  const failed = outcomes.filter((o) => o.error || (o.result && o.result.status !== 0));
-  assert.deepEqual(
-    failed.map((o) => `${o.path}: ${o.error?.message ?? o.result?.status}`),
-    [],
-  );
-  const counts = await archive.index.counts();
-  assert.equal(counts.instances, files.length);
-  console.log(
-    `# ${files.length} files stored: ${counts.studies} studies, ${counts.series} series, ` +
-      `${new Set(files.map((f) => f.transferSyntaxUid)).size} transfer syntaxes`,
-  );
-  assert.equal(counts.studies, new Set(files.map((f) => f.studyInstanceUid)).size);
-  assert.deepEqual(readdirSync(archive.blobs.tempDirectory), [], 'no temporary file left');
-  // Every blob holds the data set exactly as sent.
-  for (const f of files) {
-    const key = (await archive.index.keyOf(f.sopInstanceUid))!;
-    assert.ok(!key.includes(f.sopInstanceUid), 'the key is not built from the UID');
-    assert.ok(datasetBytes(archive.blobs.localPath(key)).equals(datasetBytes(f.path)), f.path);
-  }
-  assert.equal(log.filter((l) => l.startsWith('C-STORE')).length, files.length, 'one log line per C-STORE');
-  // The association's line comes once the server side has closed it.
-  const released = (l: string) => /^association TESTSCU → ARCHIVE from 127\.0\.0\.1:\d+: released$/.test(l);
-  for (let i = 0; i < 100 && !log.some(released); i++) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(log.some(released), log.join('\n'));
-});
+test(
+  'storing corpus files: each acknowledged only once it is a blob and indexed; C-ECHO',
+  { skip },
+  async () => {
+    assert.ok(files.length >= 20, `${files.length} corpus files`);
+    const infos = files.map((f) => ({ path: f.path, info: readPart10Info(f.path) }));
+    const a = await connect(contextsFor(infos.map((x) => x.info)).slice(0, 128));
+    const outcomes = await storeFiles(a, infos);
+    await a.release();
+    const failed = outcomes.filter((o) => o.error || (o.result && o.result.status !== 0));
+    assert.deepEqual(
+      failed.map((o) => `${o.path}: ${o.error?.message ?? o.result?.status}`),
+      [],
+    );
+    const counts = await archive.index.counts();
+    assert.equal(counts.instances, files.length);
+    console.log(
+      `# ${files.length} files stored: ${counts.studies} studies, ${counts.series} series, ` +
+        `${new Set(files.map((f) => f.transferSyntaxUid)).size} transfer syntaxes`,
+    );
+    assert.equal(counts.studies, new Set(files.map((f) => f.studyInstanceUid)).size);
+    assert.deepEqual(readdirSync(archive.blobs.tempDirectory), [], 'no temporary file left');
+    // Every blob holds the data set exactly as sent.
+    for (const f of files) {
+      const key = (await archive.index.keyOf(f.sopInstanceUid))!;
+      assert.ok(!key.includes(f.sopInstanceUid), 'the key is not built from the UID');
+      assert.ok(datasetBytes(archive.blobs.localPath(key)).equals(datasetBytes(f.path)), f.path);
+    }
+    assert.equal(log.filter((l) => l.startsWith('C-STORE')).length, files.length, 'one log line per C-STORE');
+    // The association's line comes once the server side has closed it.
+    const released = (l: string) => /^association TESTSCU → ARCHIVE from 127\.0\.0\.1:\d+: released$/.test(l);
+    for (let i = 0; i < 100 && !log.some(released); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(log.some(released), log.join('\n'));
+    const e = await connect([
+      { abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: ['1.2.840.10008.1.2'] },
+    ]);
+    assert.equal(await echo(e), 0);
+    await e.release();
+    assert.ok(log.includes('C-ECHO from TESTSCU'));
+  },
+);
 
 test(
   'C-FIND at STUDY, SERIES and IMAGE level returns the stored entities with their values',
