@@ -30,7 +30,6 @@ import { datasetBytes, shared, writeInstance } from './corpus.js';
 const CLI = resolve(shared.REPO_ROOT, 'packages/cli/dist/src/main.js');
 const TMP = mkdtempSync(join(tmpdir(), 'dk-archive-crash-'));
 const DATA = join(TMP, 'data');
-const PORT = 11000 + (process.pid % 1000);
 const SC = '1.2.840.10008.5.1.4.1.1.7';
 const EXPLICIT = '1.2.840.10008.1.2.1';
 
@@ -39,11 +38,14 @@ interface Served {
   stderr: string[];
 }
 
+/** The port of the archive now running (any free port: it logs the one it got). */
+let PORT = 0;
+
 /** Starts `dicomkit serve` and resolves once it listens. */
 function serve(): Promise<Served> {
   const child = spawn(
     process.execPath,
-    [CLI, 'serve', '--data', DATA, '--dimse-port', String(PORT), '--aet', 'ARCHIVE'],
+    [CLI, 'serve', '--data', DATA, '--dimse-port', '0', '--aet', 'ARCHIVE'],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
     },
@@ -54,7 +56,9 @@ function serve(): Promise<Served> {
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (s: string) => {
       stderr.push(s);
-      if (/DIMSE on /.test(stderr.join(''))) {
+      const m = /DIMSE on 127\.0\.0\.1:(\d+)/.exec(stderr.join(''));
+      if (m) {
+        PORT = Number(m[1]);
         clearTimeout(timer);
         resolvePromise({ child, stderr });
       }
