@@ -21,6 +21,7 @@ const COMMANDS: [names: string[], load: () => Promise<Register>][] = [
   [['receive'], async () => (await import('./commands/receive.js')).registerReceive],
   [['find', 'move', 'get'], async () => (await import('./commands/query.js')).registerQuery],
   [['qrscp'], async () => (await import('./commands/qrscp.js')).registerQrScp],
+  [['serve'], async () => (await import('./commands/serve.js')).registerServe],
 ];
 
 /** The program with the commands needed for `argv` (all of them when the command is not one we know). */

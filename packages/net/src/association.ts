@@ -745,6 +745,9 @@ export class Association {
       const o: Outstanding = { resolve, reject, onPending: opts.onPending };
       this.outstanding.set(id, o);
     });
+    // The association may end (rejecting `result`) while the request is still being sent: it is awaited below,
+    // but only after the send, so mark it handled now rather than leave an unhandled rejection.
+    result.catch(() => undefined);
     let onAbort: (() => void) | undefined;
     if (opts.signal) {
       onAbort = (): void => {

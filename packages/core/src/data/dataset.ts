@@ -182,7 +182,9 @@ export class Dataset {
     const el = this.get(t);
     if (!el) return [];
     const kind = VR_INFO[el.vr].kind;
-    if (kind === 'number-string') return decodeStrings(el.vr, el.raw ?? new Uint8Array(0), []);
+    // IS/DS as written (e.g. "01"); a value set or read from JSON has no bytes: its numbers as strings.
+    if (kind === 'number-string' && (el.raw || !el.isDecoded))
+      return decodeStrings(el.vr, el.raw ?? new Uint8Array(0), []);
     const v = this.decode(el);
     if (Array.isArray(v))
       return (v as unknown[]).map((x) =>
