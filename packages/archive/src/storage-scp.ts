@@ -19,11 +19,10 @@ import {
 } from '@dicomkit/net';
 import { rm } from 'node:fs/promises';
 import { isDicomError } from '@dicomkit/core';
+import { Status } from '@dicomkit/net';
 import type { BlobStore } from './storage/blob-store.js';
 import type { ArchiveIndex } from './index/archive-index.js';
 import { ingestFile, type IngestResult } from './ingest.js';
-
-const WARNING_DATA_SET_DOES_NOT_MATCH = 0xb007;
 
 export interface StoreEvent {
   callingAeTitle: string;
@@ -100,7 +99,7 @@ export class ArchiveStorageScp implements ServiceProvider {
     let status: number = Status.Success;
     // The command and the data set disagree on the instance: stored under the data set's UID, with the warning
     // B007 "Data Set does not match SOP Class" (PS3.4 Table B.2-1).
-    if (uid && result.sopInstanceUid !== uid) status = WARNING_DATA_SET_DOES_NOT_MATCH;
+    if (uid && result.sopInstanceUid !== uid) status = Status.DataSetDoesNotMatchSopClassWarning;
     this.onStore({ callingAeTitle, sopInstanceUid: result.sopInstanceUid, status, result });
     await association.respond(message, { Status: status });
   }

@@ -12,8 +12,8 @@ export const Status = {
   // Warnings
   WarningSubOperationsFailures: 0xb000, // C-MOVE/C-GET: one or more sub-operations failed; C-STORE: coercion of data elements
   CoercionOfDataElements: 0xb000,
-  ElementsDiscarded: 0xb007,
-  DataSetDoesNotMatchSopClassWarning: 0xb006,
+  ElementsDiscarded: 0xb006, // PS3.4 Table B.2-1
+  DataSetDoesNotMatchSopClassWarning: 0xb007, // PS3.4 Table B.2-1
   AttributeListError: 0x0107,
   AttributeValueOutOfRange: 0x0116,
   // Failures (PS3.7 Annex C.4–C.5, PS3.4)
@@ -52,7 +52,7 @@ const NAMES: Record<number, string> = {
   0xff01: 'Pending (optional keys not supported)',
   0xfe00: 'Cancel',
   0xb000: 'Warning (coercion of data elements / sub-operations complete with failures)',
-  0xb006: 'Warning (elements discarded / data set does not match SOP class)',
+  0xb006: 'Warning (elements discarded)',
   0xb007: 'Warning (data set does not match SOP class)',
   0x0001: 'Warning',
   0x0107: 'Warning (attribute list error)',
