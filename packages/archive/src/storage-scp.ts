@@ -19,7 +19,6 @@ import {
 } from '@dicomkit/net';
 import { rm } from 'node:fs/promises';
 import { isDicomError } from '@dicomkit/core';
-import { Status } from '@dicomkit/net';
 import type { BlobStore } from './storage/blob-store.js';
 import type { ArchiveIndex } from './index/archive-index.js';
 import { ingestFile, type IngestResult } from './ingest.js';
