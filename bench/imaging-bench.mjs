@@ -26,7 +26,16 @@ import {
   TS,
 } from '@dicomkit/imaging';
 import { alternatives } from './imaging-js.mjs';
-import { djxlMs, has, median, nativeHarness, opjDecompressMs, runHarness } from './imaging-native.mjs';
+import {
+  djxlMs,
+  has,
+  median,
+  nativeHarness,
+  ojphExpandMs,
+  opjDecompressMs,
+  runHarness,
+  tjbenchMs,
+} from './imaging-native.mjs';
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(name);
@@ -135,10 +144,21 @@ async function compareDecoders(image, codecName, family, codestream, d, ours, lo
   const px = d.rows * d.columns;
   const file = join(tmp, 'frame.bin');
   writeFileSync(file, codestream);
-  const nrow = { image, codec: codecName, 'dicomkit ms': f2(ours.ms) };
+  const nrow = {
+    image,
+    codec: codecName,
+    'dicomkit ms': f2(ours.ms),
+    'native library': '–',
+    'native ms, 1 thread': '–',
+    'dicomkit ÷ native': '–',
+    'pixels ≠ ours': '–',
+    [`native ms, ${CORES} threads`]: '–',
+    'CLI own timer, 1 thread': '–',
+    [`CLI own timer, ${CORES} threads`]: '–',
+  };
   let nativeMs = NaN;
   const h = nativeHarness(family);
-  if (h.error) nrow['native library'] = family === 'JPEG XL' ? 'libjxl 0.7.0 (djxl)' : h.error;
+  if (h.error) nrow['native library'] = family === 'JPEG XL' ? 'libjxl 0.7.0 (djxl --num_reps)' : h.error;
   else {
     nrow['native library'] = h.library;
     try {
@@ -165,19 +185,30 @@ async function compareDecoders(image, codecName, family, codestream, d, ours, lo
     nrow['CLI own timer, 1 thread'] = `${f1(opjDecompressMs(j2k, 1, ROUNDS))} (opj_decompress)`;
     nrow[`CLI own timer, ${CORES} threads`] = `${f1(opjDecompressMs(j2k, 'ALL_CPUS', ROUNDS))}`;
   }
+  if (family === 'HTJ2K' && has('ojph_expand')) {
+    const j2c = join(tmp, 'frame.j2c');
+    writeFileSync(j2c, codestream);
+    nrow['CLI own timer, 1 thread'] =
+      `${f1(ojphExpandMs(j2c, d.samplesPerPixel === 3, ROUNDS))} (ojph_expand)`;
+  }
+  if (family === 'JPEG Baseline' && has('tjbench')) {
+    const jpg = join(tmp, 'frame.jpg');
+    writeFileSync(jpg, codestream);
+    nrow['CLI own timer, 1 thread'] = `${f2(tjbenchMs(jpg))} (tjbench)`;
+  }
   if (family === 'JPEG XL' && has('djxl')) {
     const jxl = join(tmp, 'frame.jxl');
     writeFileSync(jxl, codestream);
     nativeMs = djxlMs(jxl, 1, 10 * ROUNDS, px);
     nrow['native ms, 1 thread'] = f2(nativeMs);
     nrow[`native ms, ${CORES} threads`] = f2(djxlMs(jxl, 0, 10 * ROUNDS, px));
-    nrow['CLI own timer, 1 thread'] = 'djxl geomean';
   }
   nrow['dicomkit ÷ native'] = f2(ours.ms / nativeMs);
   native.push(nrow);
   log(nrow);
 
   let best;
+  let direct;
   for (const a of alternatives.filter((x) => x.codec === family)) {
     const row = { image, codec: codecName, alternative: a.name };
     try {
@@ -189,6 +220,7 @@ async function compareDecoders(image, codecName, family, codestream, d, ours, lo
       row['MP/s'] = mps(px, ms);
       row['dicomkit ÷ this'] = f2(ours.ms / ms);
       const same = row['pixels ≠ ours'] === '0';
+      if (a.name.includes(', ours)')) direct = ms;
       if (!a.name.includes(', ours)') && (same || lossy) && !(best && best.ms <= ms))
         best = { name: a.name, ms };
     } catch (e) {
@@ -205,6 +237,7 @@ async function compareDecoders(image, codecName, family, codestream, d, ours, lo
     'dicomkit MP/s': mps(px, ours.ms),
     'native 1 thread MP/s': Number.isFinite(nativeMs) ? mps(px, nativeMs) : '–',
     'dicomkit ÷ native': f2(ours.ms / nativeMs),
+    'our WASM build called directly MP/s': direct ? mps(px, direct) : '–',
     'fastest JS alternative (same pixels)': best ? best.name.replace(/ \(.*/, '') : '–',
     'its MP/s': best ? mps(px, best.ms) : '–',
     'dicomkit ÷ it': best ? f2(ours.ms / best.ms) : '–',

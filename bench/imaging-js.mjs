@@ -76,7 +76,7 @@ export const alternatives = [
   // --- JPEG 2000
   {
     codec: 'JPEG 2000',
-    name: '@cornerstonejs/codec-openjpeg 1.3.6 directly (OpenJPEG 2.4 WASM, ours)',
+    name: '@cornerstonejs/codec-openjpeg 1.3.6 directly (OpenJPEG 2.5.4 WASM, ours)',
     load: async () =>
       embindDecoder((await ours('@cornerstonejs/codec-openjpeg/wasmjs')).default, 'J2KDecoder'),
   },
@@ -134,7 +134,7 @@ export const alternatives = [
   // --- HTJ2K
   {
     codec: 'HTJ2K',
-    name: '@cornerstonejs/codec-openjph 2.4.11 directly (OpenJPH WASM, ours)',
+    name: '@cornerstonejs/codec-openjph 2.4.11 directly (OpenJPH 0.31 WASM, ours)',
     load: async () =>
       embindDecoder((await ours('@cornerstonejs/codec-openjph/wasmjs')).default, 'HTJ2KDecoder'),
   },
@@ -144,15 +144,22 @@ export const alternatives = [
     load: async () => {
       const { decodeNode } = await import('@itk-wasm/htj2k');
       return async (bytes, d) => {
-        const { image } = await decodeNode(bytes);
-        return d.bitsAllocated === 16 ? asDescribed(image.data, d) : image.data;
+        // On failure the pipeline prints its (empty) stdout/stderr to the console: kept out of the tables.
+        const { log, error } = console;
+        console.log = console.error = () => {};
+        try {
+          const { image } = await decodeNode(bytes);
+          return d.bitsAllocated === 16 ? asDescribed(image.data, d) : image.data;
+        } finally {
+          Object.assign(console, { log, error });
+        }
       };
     },
   },
   // --- JPEG-LS
   {
     codec: 'JPEG-LS',
-    name: '@cornerstonejs/codec-charls 1.2.7 directly (CharLS WASM, ours)',
+    name: '@cornerstonejs/codec-charls 1.2.7 directly (CharLS 2.4.4 WASM, ours)',
     load: async () =>
       embindDecoder((await ours('@cornerstonejs/codec-charls/wasmjs')).default, 'JpegLSDecoder'),
   },

@@ -95,3 +95,26 @@ export function djxlMs(file, threads, reps, pixels) {
 }
 
 export const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+
+/** ojph_expand's own "Elapsed time" (reading the file, decoding, writing the PGM/PPM), median of `runs` processes. */
+export function ojphExpandMs(file, colour, runs) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const r = spawnSync('ojph_expand', ['-i', file, '-o', join(build, colour ? 'ojph.ppm' : 'ojph.pgm')], {
+      encoding: 'utf8',
+    });
+    const m = /Elapsed time = ([\d.]+)/.exec(r.stdout + r.stderr);
+    if (r.status !== 0 || !m) return NaN;
+    times.push(Number(m[1]) * 1000);
+  }
+  return median(times);
+}
+
+/** tjbench's own decompression frame rate (libjpeg-turbo, accurate IDCT, to BGR) as ms per frame. */
+export function tjbenchMs(file) {
+  const r = spawnSync('tjbench', [file, '-accuratedct', '-benchtime', '2', '-warmup', '0.5'], {
+    encoding: 'utf8',
+  });
+  const m = /Decompress\s+--> Frame rate:\s+([\d.]+) fps/.exec(r.stdout + r.stderr);
+  return r.status === 0 && m ? 1000 / Number(m[1]) : NaN;
+}
