@@ -60,22 +60,40 @@ const mps = (pixels, ms) => (pixels / 1e6 / (ms / 1000)).toFixed(1);
 const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : '–');
 const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : '–');
 
-/**
- * Median ms per call of `fn(i)` over ROUNDS rounds, after one warm-up call (module loading, first allocations).
- * A round is FRAMES calls, or fewer (at least 3) where one call is slow, so a round lasts about 1.5 s.
- */
-async function timeCalls(fn) {
-  let t = performance.now();
+/** Calls of `fn` per round so that a round lasts about 1.5 s (3 to FRAMES), from one timed (warm-up) call. */
+async function callsPerRound(fn) {
+  const t = performance.now();
   await fn(0);
-  const first = performance.now() - t;
-  const n = Math.max(3, Math.min(FRAMES, Math.ceil(1500 / Math.max(first, 0.01))));
+  return Math.max(3, Math.min(FRAMES, Math.ceil(1500 / Math.max(performance.now() - t, 0.01))));
+}
+
+/** One round: ms per call of `fn(i)` over `n` calls. */
+async function round(fn, n) {
+  const t = performance.now();
+  for (let i = 0; i < n; i++) await fn(i);
+  return (performance.now() - t) / n;
+}
+
+/** Median ms per call of `fn(i)` over ROUNDS rounds, after a warm-up call (module loading, first allocations). */
+async function timeCalls(fn) {
+  const n = await callsPerRound(fn);
   const perRound = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    t = performance.now();
-    for (let i = 0; i < n; i++) await fn(i);
-    perRound.push((performance.now() - t) / n);
-  }
+  for (let r = 0; r < ROUNDS; r++) perRound.push(await round(fn, n));
   return median(perRound);
+}
+
+/**
+ * ROUNDS rounds of dicomkit and of another decoder, alternately, so that a change in the machine's load (it is
+ * shared) hits both: the median ms of each and the median of the per-round ratios dicomkit ÷ other.
+ */
+async function paired(oursRound, otherRound) {
+  const a = [];
+  const b = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    a.push(await oursRound());
+    b.push(await otherRound());
+  }
+  return { ours: median(a), other: median(b), ratio: median(a.map((x, i) => x / b[i])) };
 }
 
 /** Pixels where any sample differs between two interleaved sample arrays, and the largest difference. */
@@ -137,17 +155,20 @@ const js = []; // table 3
 const summary = []; // per codec: ours, native, best JS
 
 /**
- * Native and JavaScript decoders on one codestream; `ours` is dicomkit's median ms and decoded samples.
- * `family` names the codec in imaging-js.mjs / imaging-native.mjs.
+ * Native and JavaScript decoders on one codestream, each timed in rounds alternating with dicomkit's
+ * (`ours.decode(i)`: our decode of frame i; `ours.pixels`: our samples). `family` names the codec in
+ * imaging-js.mjs / imaging-native.mjs. `lossy`: any output counts for the fastest alternative.
  */
 async function compareDecoders(image, codecName, family, codestream, d, ours, lossy = false) {
   const px = d.rows * d.columns;
+  const oursN = await callsPerRound(ours.decode);
+  const oursRound = () => round(ours.decode, oursN);
   const file = join(tmp, 'frame.bin');
   writeFileSync(file, codestream);
   const nrow = {
     image,
     codec: codecName,
-    'dicomkit ms': f2(ours.ms),
+    'dicomkit ms': '–',
     'native library': '–',
     'native ms, 1 thread': '–',
     'dicomkit ÷ native': '–',
@@ -156,23 +177,18 @@ async function compareDecoders(image, codecName, family, codestream, d, ours, lo
     'CLI own timer, 1 thread': '–',
     [`CLI own timer, ${CORES} threads`]: '–',
   };
-  let nativeMs = NaN;
+  let vsNative;
   const h = nativeHarness(family);
   if (h.error) nrow['native library'] = family === 'JPEG XL' ? 'libjxl 0.7.0 (djxl --num_reps)' : h.error;
   else {
     nrow['native library'] = h.library;
     try {
-      const one = runHarness(
-        h.bin,
-        file,
-        ROUNDS,
-        Math.max(3, Math.min(FRAMES, Math.ceil(1500 / (ours.ms * 2)))),
-      );
-      nativeMs = one.ms;
-      nrow['native ms, 1 thread'] = f2(one.ms);
-      nrow['pixels ≠ ours'] = compare(ours.pixels, harnessSamples(one.samples, d), d);
+      const first = runHarness(h.bin, file, 1, 3);
+      nrow['pixels ≠ ours'] = compare(ours.pixels, harnessSamples(first.samples, d), d);
+      const n = Math.max(3, Math.min(FRAMES, Math.ceil(1500 / first.ms)));
+      vsNative = await paired(oursRound, () => runHarness(h.bin, file, 1, n).ms);
       if (family === 'JPEG 2000') {
-        const all = runHarness(h.bin, file, ROUNDS, 10, { OPJ_THREADS: String(CORES) });
+        const all = runHarness(h.bin, file, ROUNDS, n, { OPJ_THREADS: String(CORES) });
         nrow[`native ms, ${CORES} threads`] = f2(all.ms);
       }
     } catch (e) {
@@ -199,11 +215,15 @@ async function compareDecoders(image, codecName, family, codestream, d, ours, lo
   if (family === 'JPEG XL' && has('djxl')) {
     const jxl = join(tmp, 'frame.jxl');
     writeFileSync(jxl, codestream);
-    nativeMs = djxlMs(jxl, 1, 10 * ROUNDS, px);
-    nrow['native ms, 1 thread'] = f2(nativeMs);
-    nrow[`native ms, ${CORES} threads`] = f2(djxlMs(jxl, 0, 10 * ROUNDS, px));
+    const reps = Math.max(3, Math.ceil(1500 / djxlMs(jxl, 1, 1, px)));
+    vsNative = await paired(oursRound, async () => djxlMs(jxl, 1, reps, px));
+    nrow[`native ms, ${CORES} threads`] = f2(djxlMs(jxl, 0, reps, px));
   }
-  nrow['dicomkit ÷ native'] = f2(ours.ms / nativeMs);
+  if (vsNative) {
+    nrow['dicomkit ms'] = f2(vsNative.ours);
+    nrow['native ms, 1 thread'] = f2(vsNative.other);
+    nrow['dicomkit ÷ native'] = f2(vsNative.ratio);
+  } else nrow['dicomkit ms'] = f2(median([await oursRound(), await oursRound(), await oursRound()]));
   native.push(nrow);
   log(nrow);
 
@@ -215,14 +235,16 @@ async function compareDecoders(image, codecName, family, codestream, d, ours, lo
       const decode = await a.load();
       const theirs = await decode(codestream, d);
       row['pixels ≠ ours'] = compare(ours.pixels, theirs, d);
-      const ms = await timeCalls(() => decode(codestream, d));
-      row.ms = f2(ms);
-      row['MP/s'] = mps(px, ms);
-      row['dicomkit ÷ this'] = f2(ours.ms / ms);
+      const n = await callsPerRound(() => decode(codestream, d));
+      const p = await paired(oursRound, () => round(() => decode(codestream, d), n));
+      row.ms = f2(p.other);
+      row['MP/s'] = mps(px, p.other);
+      row['dicomkit ms'] = f2(p.ours);
+      row['dicomkit ÷ this'] = f2(p.ratio);
       const same = row['pixels ≠ ours'] === '0';
-      if (a.name.includes(', ours)')) direct = ms;
-      if (!a.name.includes(', ours)') && (same || lossy) && !(best && best.ms <= ms))
-        best = { name: a.name, ms };
+      if (a.name.includes(', ours)')) direct = p.other;
+      else if ((same || lossy) && !(best && best.ms <= p.other))
+        best = { name: a.name, ms: p.other, ratio: p.ratio };
     } catch (e) {
       row.ms = `fails: ${String(e?.message ?? e)
         .split('\n')[0]
@@ -234,13 +256,13 @@ async function compareDecoders(image, codecName, family, codestream, d, ours, lo
   summary.push({
     image,
     codec: codecName,
-    'dicomkit MP/s': mps(px, ours.ms),
-    'native 1 thread MP/s': Number.isFinite(nativeMs) ? mps(px, nativeMs) : '–',
-    'dicomkit ÷ native': f2(ours.ms / nativeMs),
+    'dicomkit MP/s': vsNative ? mps(px, vsNative.ours) : mps(px, Number(nrow['dicomkit ms'])),
+    'native 1 thread MP/s': vsNative ? mps(px, vsNative.other) : '–',
+    'dicomkit ÷ native': vsNative ? f2(vsNative.ratio) : '–',
     'our WASM build called directly MP/s': direct ? mps(px, direct) : '–',
     'fastest JS alternative (same pixels)': best ? best.name.replace(/ \(.*/, '') : '–',
     'its MP/s': best ? mps(px, best.ms) : '–',
-    'dicomkit ÷ it': best ? f2(ours.ms / best.ms) : '–',
+    'dicomkit ÷ it': best ? f2(best.ratio) : '–',
   });
 }
 
@@ -340,7 +362,10 @@ for (const [label, path] of sources) {
     log(row);
     if (family === 'Deflate') continue; // no alternative decoder: zlib itself
     const codestream = encapsulatedFrameBytes(encoded.dataset, 0);
-    const ours = { ms: decMs, pixels: (await getFrame(encoded.dataset, encoded.transferSyntax, 0)).pixels };
+    const ours = {
+      decode: (i) => getFrame(encoded.dataset, encoded.transferSyntax, i % n),
+      pixels: (await getFrame(encoded.dataset, encoded.transferSyntax, 0)).pixels,
+    };
     await compareDecoders(
       label,
       name,
@@ -370,7 +395,10 @@ for (const [label, path] of sources) {
   if (has('dcmdjpeg')) row['dcmtk decode'] = startUp('dcmdjpeg', []);
   throughput.push(row);
   log(row);
-  const ours = { ms, pixels: (await getFrame(f.dataset, f.transferSyntax, 0)).pixels };
+  const ours = {
+    decode: () => getFrame(f.dataset, f.transferSyntax, 0),
+    pixels: (await getFrame(f.dataset, f.transferSyntax, 0)).pixels,
+  };
   await compareDecoders(
     image,
     'JPEG lossless SV1',
@@ -392,7 +420,7 @@ for (const [label, path] of sources) {
   const px = d.rows * d.columns;
   throughput.push({ image, codec: 'JPEG XL JPEG recompression (decode only)', decode: mps(px, ms) });
   log(throughput.at(-1));
-  const ours = { ms, pixels: frame.pixels };
+  const ours = { decode: () => getFrame(f.dataset, f.transferSyntax, 0), pixels: frame.pixels };
   await compareDecoders(
     image,
     'JPEG XL (JPEG recompr.)',
@@ -419,7 +447,10 @@ if (usFrame && has('cjxl')) {
     decode: mps(d.rows * d.columns, ms),
   });
   log(throughput.at(-1));
-  const ours = { ms, pixels: (await codec.decode(codestream, d)).pixels };
+  const ours = {
+    decode: () => codec.decode(codestream, d),
+    pixels: (await codec.decode(codestream, d)).pixels,
+  };
   await compareDecoders(image, 'JPEG XL lossless', 'JPEG XL', codestream, d, ours);
 }
 const loadAfterSpeed = load();
@@ -486,11 +517,11 @@ out(
 );
 out(table(throughput));
 out(
-  '\n2. Decode in process against the native library, same codestream, milliseconds per frame. dicomkit: getFrame. Native: bench/native/ harnesses (decode from memory, one thread); "CLI own timer": the figure the tool prints (opj_decompress: "decode time", including reading the file). "pixels ≠ ours": pixels where the native output differs from ours (max difference).\n',
+  '\n2. Decode in process against the native library, same codestream, milliseconds per frame. dicomkit (getFrame) and the native library timed in alternating rounds (medians; "dicomkit ÷ native": median of the per-round ratios). Native: bench/native/ harnesses (decode from memory, one thread, one process per round); JPEG XL: djxl --num_reps, its own timer. "CLI own timer": the figure the tool prints (opj_decompress: "decode time", including reading the file). "pixels ≠ ours": pixels where the native output differs from ours (max difference).\n',
 );
 out(table(native));
 out(
-  '\n3. JavaScript alternatives, same codestream: ms per frame and megapixels/s; "dicomkit ÷ this" < 1 means dicomkit is faster. "(…, ours)": the WASM build dicomkit uses, called directly (our frame handling\'s overhead).\n',
+  '\n3. JavaScript alternatives, same codestream, each timed in rounds alternating with dicomkit (its own dicomkit column): ms per frame and megapixels/s; "dicomkit ÷ this" (median of per-round ratios) < 1 means dicomkit is faster. "(…, ours)": the WASM build dicomkit uses, called directly (our frame handling\'s overhead).\n',
 );
 out(table(js));
 if (memory.length) {

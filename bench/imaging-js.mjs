@@ -145,13 +145,16 @@ export const alternatives = [
       const { decodeNode } = await import('@itk-wasm/htj2k');
       return async (bytes, d) => {
         // On failure the pipeline prints its (empty) stdout/stderr to the console: kept out of the tables.
+        // It also sets process.exitCode = 1: restored.
         const { log, error } = console;
+        const { exitCode } = process;
         console.log = console.error = () => {};
         try {
           const { image } = await decodeNode(bytes);
           return d.bitsAllocated === 16 ? asDescribed(image.data, d) : image.data;
         } finally {
           Object.assign(console, { log, error });
+          process.exitCode = exitCode;
         }
       };
     },

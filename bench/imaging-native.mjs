@@ -89,7 +89,7 @@ export function djxlMs(file, threads, reps, pixels) {
     [file, join(build, 'djxl.ppm'), `--num_reps=${reps}`, `--num_threads=${threads}`],
     { encoding: 'utf8' },
   );
-  const m = /geomean: ([\d.]+) MP\/s/.exec(r.stdout + r.stderr);
+  const m = /(?:geomean: )?([\d.]+) MP\/s \[/.exec(r.stdout + r.stderr); // one rep prints no "geomean"
   if (r.status !== 0 || !m) return NaN;
   return (pixels / 1e6 / Number(m[1])) * 1000;
 }
