@@ -7,7 +7,7 @@
 //  3. the JavaScript alternatives on the same codestreams (imaging-js.mjs), each checked pixel for pixel against ours;
 //  4. the WASM heap over many frames.
 // Usage (after npx tsc -b and `cd bench && npm install`; needs ../shared/testdata):
-//   node bench/imaging-bench.mjs [--frames 50] [--rounds 5] [--memory-frames 10000]
+//   node bench/imaging-bench.mjs [--frames 50] [--rounds 5] [--memory-frames 10000] [--only 'JPEG 2000']
 // Times are medians of --rounds rounds; a round decodes up to --frames frames (fewer for slow decoders: ~1.5 s).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,6 +44,9 @@ const arg = (name, def) => {
 const FRAMES = arg('--frames', 50);
 const ROUNDS = Math.max(3, arg('--rounds', 5));
 const MEMORY_FRAMES = arg('--memory-frames', 10000);
+// --only "JPEG 2000": one codec family (as named in imaging-js.mjs), speed tables only.
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const wanted = (family) => !ONLY || ONLY === family;
 const TESTDATA = process.env.DICOMKIT_SHARED
   ? join(process.env.DICOMKIT_SHARED, 'testdata')
   : new URL('../../shared/testdata/', import.meta.url).pathname;
@@ -53,7 +56,6 @@ const load = () =>
   spawnSync('uptime', { encoding: 'utf8' })
     .stdout.trim()
     .replace(/^.*load/, 'load');
-const loadAtStart = load();
 const log = (row) => console.error(JSON.stringify(row));
 
 const mps = (pixels, ms) => (pixels / 1e6 / (ms / 1000)).toFixed(1);
@@ -266,6 +268,47 @@ async function compareDecoders(image, codecName, family, codestream, d, ours, lo
   });
 }
 
+const loadAtStart = load();
+// --- 4 (run first, so the JavaScript heap holds no alternative decoders yet). WASM heap over many frames:
+// MEMORY_FRAMES frames per codec, one large to nine small.
+const memory = [];
+if (MEMORY_FRAMES > 0 && !ONLY) {
+  const big = multiFrame(join(TESTDATA, 'dicomParser/CT1_UNC.explicit_big_endian.dcm'), 1);
+  const small = multiFrame(join(TESTDATA, 'pydicom-debian/test_files/MR_small.dcm'), 1);
+  for (const [name, keyword, module] of [
+    ['CharLS (JPEG-LS)', 'JPEGLSLossless', 'charls'],
+    ['OpenJPEG (JPEG 2000)', 'JPEG2000Lossless', 'openjpeg'],
+    ['OpenJPH (HTJ2K)', 'HTJ2KLossless', 'openjph'],
+    ['libjpeg-turbo (JPEG)', 'JPEGBaseline8Bit', 'libjpeg-turbo'],
+  ]) {
+    let files;
+    try {
+      files = [await transcode(big, keyword), await transcode(small, keyword)];
+    } catch {
+      // JPEG Baseline takes 8-bit only: use the RGB image.
+      const rgb = multiFrame(join(TESTDATA, 'pydicom-data/US1_UNCR.dcm'), 1);
+      files = [await transcode(rgb, keyword), await transcode(rgb, keyword)];
+    }
+    const heaps = {};
+    const t = performance.now();
+    for (let i = 1; i <= MEMORY_FRAMES; i++) {
+      const f = files[i % 10 === 0 ? 0 : 1];
+      await getFrame(f.dataset, f.transferSyntax, 0);
+      if (i === 1 || i === 100 || i === 1000 || i === MEMORY_FRAMES) heaps[i] = wasmHeapSizes()[module];
+    }
+    memory.push({
+      codec: name,
+      frames: MEMORY_FRAMES,
+      seconds: ((performance.now() - t) / 1000).toFixed(1),
+      ...Object.fromEntries(
+        Object.entries(heaps).map(([k, v]) => [`heap MiB after ${k}`, (v / 2 ** 20).toFixed(1)]),
+      ),
+      'JS heap MiB': (process.memoryUsage().heapUsed / 2 ** 20).toFixed(0),
+    });
+    log(memory.at(-1));
+  }
+}
+
 // --- 1–3 on two images × the codecs we encode.
 const sources = [
   ['CT 512×512 16-bit signed', join(TESTDATA, 'dicomParser/CT1_UNC.explicit_big_endian.dcm')],
@@ -325,6 +368,7 @@ for (const [label, path] of sources) {
   const frame = await getFrame(file.dataset, file.transferSyntax, 0);
   if (d.samplesPerPixel === 3) usFrame = frame;
   for (const [name, keyword, uid, family, tools] of codecs) {
+    if (!wanted(family)) continue;
     const codec = await getCodec(uid);
     if (codec.canEncode && !codec.canEncode(frame.description)) continue;
     // Encode: our encoder on the frame (what transcode does per frame).
@@ -379,7 +423,7 @@ for (const [label, path] of sources) {
 }
 
 // --- JPEG lossless (decode only: we have no encoder) on a corpus file.
-{
+if (wanted('JPEG Lossless')) {
   const path = join(TESTDATA, 'pylibjpeg-data/ds/JPEGLosslessSV1/JPEGLosslessP14SV1_1s_1f_u_16_16.dcm');
   const f = readDicomFileSync(path);
   const d = pixelDescription(f.dataset);
@@ -410,7 +454,7 @@ for (const [label, path] of sources) {
 }
 
 // --- JPEG XL (decode only): a corpus file (JPEG recompression) and the US frame made lossless by cjxl.
-{
+if (wanted('JPEG XL')) {
   const path = join(TESTDATA, 'dcm4che/dcm4che-test-data/src/main/resources/will-jxl.dcm');
   const f = readDicomFileSync(path);
   const d = pixelDescription(f.dataset);
@@ -431,7 +475,7 @@ for (const [label, path] of sources) {
     true,
   );
 }
-if (usFrame && has('cjxl')) {
+if (wanted('JPEG XL') && usFrame && has('cjxl')) {
   const d = usFrame.description;
   const ppm = join(tmp, 'us.ppm');
   const jxl = join(tmp, 'us.jxl');
@@ -455,44 +499,6 @@ if (usFrame && has('cjxl')) {
 }
 const loadAfterSpeed = load();
 
-// --- 4. WASM heap over many frames: MEMORY_FRAMES frames per codec, one large to nine small.
-const memory = [];
-if (MEMORY_FRAMES > 0) {
-  const big = multiFrame(join(TESTDATA, 'dicomParser/CT1_UNC.explicit_big_endian.dcm'), 1);
-  const small = multiFrame(join(TESTDATA, 'pydicom-debian/test_files/MR_small.dcm'), 1);
-  for (const [name, keyword, module] of [
-    ['CharLS (JPEG-LS)', 'JPEGLSLossless', 'charls'],
-    ['OpenJPEG (JPEG 2000)', 'JPEG2000Lossless', 'openjpeg'],
-    ['OpenJPH (HTJ2K)', 'HTJ2KLossless', 'openjph'],
-    ['libjpeg-turbo (JPEG)', 'JPEGBaseline8Bit', 'libjpeg-turbo'],
-  ]) {
-    let files;
-    try {
-      files = [await transcode(big, keyword), await transcode(small, keyword)];
-    } catch {
-      // JPEG Baseline takes 8-bit only: use the RGB image.
-      const rgb = multiFrame(join(TESTDATA, 'pydicom-data/US1_UNCR.dcm'), 1);
-      files = [await transcode(rgb, keyword), await transcode(rgb, keyword)];
-    }
-    const heaps = {};
-    const t = performance.now();
-    for (let i = 1; i <= MEMORY_FRAMES; i++) {
-      const f = files[i % 10 === 0 ? 0 : 1];
-      await getFrame(f.dataset, f.transferSyntax, 0);
-      if (i === 1 || i === 100 || i === 1000 || i === MEMORY_FRAMES) heaps[i] = wasmHeapSizes()[module];
-    }
-    memory.push({
-      codec: name,
-      frames: MEMORY_FRAMES,
-      seconds: ((performance.now() - t) / 1000).toFixed(1),
-      ...Object.fromEntries(
-        Object.entries(heaps).map(([k, v]) => [`heap MiB after ${k}`, (v / 2 ** 20).toFixed(1)]),
-      ),
-      'JS heap MiB': (process.memoryUsage().heapUsed / 2 ** 20).toFixed(0),
-    });
-    log(memory.at(-1));
-  }
-}
 rmSync(tmp, { recursive: true, force: true });
 
 const table = (list) => {
