@@ -141,6 +141,8 @@ export const alternatives = [
   {
     codec: 'HTJ2K',
     name: '@itk-wasm/htj2k 2.1.0 (OpenJPH WASM SIMD, itk-wasm pipeline)',
+    // Needs itk-wasm 1.0.0-b.160 (package.json pins it): later runtimes call lengthBytesUTF8, which its pipeline
+    // module does not export.  It throws a C++ exception on every 3-component codestream.
     load: async () => {
       const { decodeNode } = await import('@itk-wasm/htj2k');
       return async (bytes, d) => {
