@@ -172,30 +172,57 @@ export function decodeRle(frame: Uint8Array, d: PixelDescription): PixelArray {
   return out;
 }
 
-/** PackBits-codes one row of bytes (G.3.1) into `out` at `at`; returns the new end. Runs of 3 or more become replicate runs. */
-function encodeRow(src: Uint8Array, start: number, end: number, out: Uint8Array, at: number): number {
-  let i = start;
+/**
+ * PackBits-codes one row (G.3.1) of a byte plane read straight from the interleaved frame: `count` bytes at
+ * `src[start + k * stride]`, into `out` from `at`; returns the new end. Runs of 3 or more equal bytes become
+ * replicate runs; everything between them literal runs of at most 128 bytes.
+ */
+function encodeRow(
+  src: Uint8Array,
+  start: number,
+  stride: number,
+  count: number,
+  out: Uint8Array,
+  at: number,
+): number {
+  let k = 0; // index in the row
+  let p = start; // its position in src
   let o = at;
-  while (i < end) {
-    // Length of the run of equal bytes starting at i.
+  while (k < count) {
+    // Length of the run of equal bytes starting at k.
+    const v = src[p]!;
+    const maxRun = count - k < 128 ? count - k : 128;
     let run = 1;
-    while (i + run < end && run < 128 && src[i + run] === src[i]) run++;
+    let q = p + stride;
+    while (run < maxRun && src[q] === v) {
+      run++;
+      q += stride;
+    }
     if (run >= 3) {
       out[o++] = 257 - run;
-      out[o++] = src[i]!;
-      i += run;
+      out[o++] = v;
+      k += run;
+      p = q;
       continue;
     }
-    // A literal run: up to the next run of 3 equal bytes, at most 128 bytes.
-    let j = i;
-    while (j < end && j - i < 128) {
-      if (j + 2 < end && src[j] === src[j + 1] && src[j] === src[j + 2]) break;
+    // A literal run, copied as it is scanned: up to the next 3 equal bytes, at most 128 bytes. `a`, `b`, `c` are
+    // the bytes at j, j + 1, j + 2 (-1 and -2 past the row's end: never equal to a byte or to each other).
+    const header = o++;
+    const stop = count - k < 128 ? count : k + 128;
+    let j = k;
+    let a = v;
+    let b = j + 1 < count ? src[p + stride]! : -1;
+    while (j < stop) {
+      const c = j + 2 < count ? src[p + 2 * stride]! : -2;
+      if (a === b && a === c) break;
+      out[o++] = a;
       j++;
+      p += stride;
+      a = b;
+      b = c;
     }
-    out[o++] = j - i - 1;
-    out.set(src.subarray(i, j), o);
-    o += j - i;
-    i = j;
+    out[header] = j - k - 1;
+    k = j;
   }
   return o;
 }
@@ -223,31 +250,23 @@ export function encodeRle(pixels: PixelArray, d: PixelDescription): Uint8Array {
       'INVALID_LENGTH',
       `the frame has ${pixels.length} samples; expected ${n * d.samplesPerPixel}`,
     );
-  const src = pixelBytes(pixels);
+  const bytes = pixelBytes(pixels);
+  const src = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length); // one array shape for the loops
   const stride = d.samplesPerPixel * bytesPerSample;
-  const plane = new Uint8Array(n);
-  const coded: Uint8Array[] = [];
-  // Worst case per row: one header byte per 128 literals.
-  const scratch = new Uint8Array(n + d.rows * (Math.ceil(d.columns / 128) + 1) + 1);
-  for (let s = 0; s < segments; s++) {
-    const sample = Math.floor(s / bytesPerSample);
-    const byteInSample = bytesPerSample - 1 - (s % bytesPerSample);
-    let o = sample * bytesPerSample + byteInSample;
-    for (let i = 0; i < n; i++, o += stride) plane[i] = src[o]!;
-    let len = 0;
-    for (let r = 0; r < d.rows; r++) len = encodeRow(plane, r * d.columns, (r + 1) * d.columns, scratch, len);
-    if (len % 2) scratch[len++] = 128; // a no-op byte keeps each segment even (G.5)
-    coded.push(scratch.slice(0, len));
-  }
-  const total = HEADER + coded.reduce((a, s) => a + s.length, 0);
-  const out = new Uint8Array(total);
+  // Worst case of a segment: one header byte per 128 literals in each row, and the pad byte.
+  const worst = n + d.rows * (Math.ceil(d.columns / 128) + 1) + 1;
+  const out = new Uint8Array(HEADER + segments * worst);
   const view = new DataView(out.buffer);
   view.setUint32(0, segments, true);
   let at = HEADER;
-  coded.forEach((seg, s) => {
+  for (let s = 0; s < segments; s++) {
     view.setUint32(4 + 4 * s, at, true);
-    out.set(seg, at);
-    at += seg.length;
-  });
-  return out;
+    const sample = Math.floor(s / bytesPerSample);
+    const byteInSample = bytesPerSample - 1 - (s % bytesPerSample); // most significant byte first; memory is little endian
+    const first = sample * bytesPerSample + byteInSample;
+    const rowBytes = d.columns * stride;
+    for (let r = 0; r < d.rows; r++) at = encodeRow(src, first + r * rowBytes, stride, d.columns, out, at);
+    if ((at - HEADER) % 2) out[at++] = 128; // a no-op byte keeps each segment even (G.5)
+  }
+  return out.slice(0, at);
 }
