@@ -18,36 +18,86 @@ function u32(b: Uint8Array, o: number): number {
   return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
 }
 
-/** Decodes one PackBits segment into `out` (exactly out.length bytes); returns the bytes produced. */
+/** Replicate runs at least this long go through `fill` when the output is contiguous (a call costs a short loop). */
+const FILL_FROM = 24;
+
+/**
+ * Decodes one PackBits segment (G.3.1) from `src[start..end)` straight into `out`: segment byte k goes to
+ * `out[outStart + k * stride]`, for at most `count` bytes (the rest of a longer segment is ignored). Returns the
+ * bytes produced: fewer than `count` when the segment ends early. A literal run cut short by the segment's end
+ * yields the bytes that are there.
+ *
+ * Each run is clipped once to what the segment holds and the output needs, so the copy loops below run without
+ * further checks; they write eight bytes a step (V8 does not unroll loops, and the per-iteration overhead is most of
+ * the cost of a byte), then the rest one by one.
+ */
 export function decodeRleSegment(
   src: Uint8Array,
   start: number,
   end: number,
   out: Uint8Array,
   outStart: number,
-  outLength: number,
+  count: number,
+  stride = 1,
 ): number {
+  const s2 = 2 * stride;
+  const s3 = 3 * stride;
+  const s4 = 4 * stride;
+  const s5 = 5 * stride;
+  const s6 = 6 * stride;
+  const s7 = 7 * stride;
+  const s8 = 8 * stride;
   let i = start;
   let o = outStart;
-  const outEnd = outStart + outLength;
-  while (i < end && o < outEnd) {
+  let left = count;
+  while (left > 0 && i < end) {
     const n = src[i++]!;
     if (n < 128) {
-      const len = n + 1;
-      const take = Math.min(len, end - i, outEnd - o);
-      out.set(src.subarray(i, i + take), o);
-      i += len;
-      o += take;
+      // n + 1 literal bytes.
+      let len = n + 1;
+      if (len > left) len = left;
+      if (len > end - i) len = end - i;
+      left -= len;
+      const stop = i + len;
+      for (const stop8 = stop - 7; i < stop8; i += 8, o += s8) {
+        out[o] = src[i]!;
+        out[o + stride] = src[i + 1]!;
+        out[o + s2] = src[i + 2]!;
+        out[o + s3] = src[i + 3]!;
+        out[o + s4] = src[i + 4]!;
+        out[o + s5] = src[i + 5]!;
+        out[o + s6] = src[i + 6]!;
+        out[o + s7] = src[i + 7]!;
+      }
+      for (; i < stop; i++, o += stride) out[o] = src[i]!;
     } else if (n > 128) {
+      // The next byte, 257 - n times.
       if (i >= end) break;
       const v = src[i++]!;
-      const len = Math.min(257 - n, outEnd - o);
-      out.fill(v, o, o + len);
-      o += len;
+      let len = 257 - n;
+      if (len > left) len = left;
+      left -= len;
+      const stop = o + len * stride;
+      if (stride === 1 && len >= FILL_FROM) {
+        out.fill(v, o, stop);
+        o = stop;
+        continue;
+      }
+      for (const stop8 = stop - s7; o < stop8; o += s8) {
+        out[o] = v;
+        out[o + stride] = v;
+        out[o + s2] = v;
+        out[o + s3] = v;
+        out[o + s4] = v;
+        out[o + s5] = v;
+        out[o + s6] = v;
+        out[o + s7] = v;
+      }
+      for (; o < stop; o += stride) out[o] = v;
     }
     // n === 128: no operation (G.3.2)
   }
-  return o - outStart;
+  return count - left;
 }
 
 /**
@@ -83,10 +133,12 @@ export function decodeRle(frame: Uint8Array, d: PixelDescription): PixelArray {
     offsets.push(off);
   }
   const pixels = d.rows * d.columns;
+  // A plain Uint8Array view (not a Buffer subclass), so that the decode loops see one array shape.
+  const src = new Uint8Array(frame.buffer, frame.byteOffset, frame.length);
   if (d.bitsAllocated === 1) {
     // 1-bit data: the one segment holds the packed bits of the frame (PS3.5 §8.1.1 packing), as pydicom and dcm4che write it.
     const packed = new Uint8Array(Math.ceil(pixels / 8));
-    const got = decodeRleSegment(frame, offsets[0]!, frame.length, packed, 0, packed.length);
+    const got = decodeRleSegment(src, offsets[0]!, src.length, packed, 0, packed.length);
     if (got < packed.length)
       throw new DicomError(
         'TRUNCATED',
@@ -97,48 +149,80 @@ export function decodeRle(frame: Uint8Array, d: PixelDescription): PixelArray {
   const kind = pixelArrayKind(d.bitsAllocated === 1 ? { ...d, bitsAllocated: 8 } : d);
   const out = allocatePixels(kind, pixels * d.samplesPerPixel);
   const outBytes = pixelBytes(out);
-  const plane = new Uint8Array(pixels);
   const stride = d.samplesPerPixel * bytesPerSample;
   for (let s = 0; s < count; s++) {
     const end = s + 1 < count ? offsets[s + 1]! : frame.length;
-    const got = decodeRleSegment(frame, offsets[s]!, end, plane, 0, pixels);
+    const sample = Math.floor(s / bytesPerSample);
+    const byteInSample = bytesPerSample - 1 - (s % bytesPerSample); // most significant byte first; memory is little endian
+    const got = decodeRleSegment(
+      src,
+      offsets[s]!,
+      end,
+      outBytes,
+      sample * bytesPerSample + byteInSample,
+      pixels,
+      stride,
+    );
     if (got < pixels)
       throw new DicomError(
         'TRUNCATED',
         `RLE segment ${s + 1} decodes to ${got} bytes; the frame needs ${pixels}`,
       );
-    const sample = Math.floor(s / bytesPerSample);
-    const byteInSample = bytesPerSample - 1 - (s % bytesPerSample); // most significant byte first; memory is little endian
-    let o = sample * bytesPerSample + byteInSample;
-    for (let i = 0; i < pixels; i++, o += stride) outBytes[o] = plane[i]!;
   }
   return out;
 }
 
-/** PackBits-codes one row of bytes (G.3.1) into `out` at `at`; returns the new end. Runs of 3 or more become replicate runs. */
-function encodeRow(src: Uint8Array, start: number, end: number, out: Uint8Array, at: number): number {
-  let i = start;
+/**
+ * PackBits-codes one row (G.3.1) of a byte plane read straight from the interleaved frame: `count` bytes at
+ * `src[start + k * stride]`, into `out` from `at`; returns the new end. Runs of 3 or more equal bytes become
+ * replicate runs; everything between them literal runs of at most 128 bytes.
+ */
+function encodeRow(
+  src: Uint8Array,
+  start: number,
+  stride: number,
+  count: number,
+  out: Uint8Array,
+  at: number,
+): number {
+  let k = 0; // index in the row
+  let p = start; // its position in src
   let o = at;
-  while (i < end) {
-    // Length of the run of equal bytes starting at i.
+  while (k < count) {
+    // Length of the run of equal bytes starting at k.
+    const v = src[p]!;
+    const maxRun = count - k < 128 ? count - k : 128;
     let run = 1;
-    while (i + run < end && run < 128 && src[i + run] === src[i]) run++;
+    let q = p + stride;
+    while (run < maxRun && src[q] === v) {
+      run++;
+      q += stride;
+    }
     if (run >= 3) {
       out[o++] = 257 - run;
-      out[o++] = src[i]!;
-      i += run;
+      out[o++] = v;
+      k += run;
+      p = q;
       continue;
     }
-    // A literal run: up to the next run of 3 equal bytes, at most 128 bytes.
-    let j = i;
-    while (j < end && j - i < 128) {
-      if (j + 2 < end && src[j] === src[j + 1] && src[j] === src[j + 2]) break;
+    // A literal run, copied as it is scanned: up to the next 3 equal bytes, at most 128 bytes. `a`, `b`, `c` are
+    // the bytes at j, j + 1, j + 2 (-1 and -2 past the row's end: never equal to a byte or to each other).
+    const header = o++;
+    const stop = count - k < 128 ? count : k + 128;
+    let j = k;
+    let a = v;
+    let b = j + 1 < count ? src[p + stride]! : -1;
+    while (j < stop) {
+      const c = j + 2 < count ? src[p + 2 * stride]! : -2;
+      if (a === b && a === c) break;
+      out[o++] = a;
       j++;
+      p += stride;
+      a = b;
+      b = c;
     }
-    out[o++] = j - i - 1;
-    out.set(src.subarray(i, j), o);
-    o += j - i;
-    i = j;
+    out[header] = j - k - 1;
+    k = j;
   }
   return o;
 }
@@ -166,31 +250,23 @@ export function encodeRle(pixels: PixelArray, d: PixelDescription): Uint8Array {
       'INVALID_LENGTH',
       `the frame has ${pixels.length} samples; expected ${n * d.samplesPerPixel}`,
     );
-  const src = pixelBytes(pixels);
+  const bytes = pixelBytes(pixels);
+  const src = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length); // one array shape for the loops
   const stride = d.samplesPerPixel * bytesPerSample;
-  const plane = new Uint8Array(n);
-  const coded: Uint8Array[] = [];
-  // Worst case per row: one header byte per 128 literals.
-  const scratch = new Uint8Array(n + d.rows * (Math.ceil(d.columns / 128) + 1) + 1);
-  for (let s = 0; s < segments; s++) {
-    const sample = Math.floor(s / bytesPerSample);
-    const byteInSample = bytesPerSample - 1 - (s % bytesPerSample);
-    let o = sample * bytesPerSample + byteInSample;
-    for (let i = 0; i < n; i++, o += stride) plane[i] = src[o]!;
-    let len = 0;
-    for (let r = 0; r < d.rows; r++) len = encodeRow(plane, r * d.columns, (r + 1) * d.columns, scratch, len);
-    if (len % 2) scratch[len++] = 128; // a no-op byte keeps each segment even (G.5)
-    coded.push(scratch.slice(0, len));
-  }
-  const total = HEADER + coded.reduce((a, s) => a + s.length, 0);
-  const out = new Uint8Array(total);
+  // Worst case of a segment: one header byte per 128 literals in each row, and the pad byte.
+  const worst = n + d.rows * (Math.ceil(d.columns / 128) + 1) + 1;
+  const out = new Uint8Array(HEADER + segments * worst);
   const view = new DataView(out.buffer);
   view.setUint32(0, segments, true);
   let at = HEADER;
-  coded.forEach((seg, s) => {
+  for (let s = 0; s < segments; s++) {
     view.setUint32(4 + 4 * s, at, true);
-    out.set(seg, at);
-    at += seg.length;
-  });
-  return out;
+    const sample = Math.floor(s / bytesPerSample);
+    const byteInSample = bytesPerSample - 1 - (s % bytesPerSample); // most significant byte first; memory is little endian
+    const first = sample * bytesPerSample + byteInSample;
+    const rowBytes = d.columns * stride;
+    for (let r = 0; r < d.rows; r++) at = encodeRow(src, first + r * rowBytes, stride, d.columns, out, at);
+    if ((at - HEADER) % 2) out[at++] = 128; // a no-op byte keeps each segment even (G.5)
+  }
+  return out.slice(0, at);
 }
