@@ -25,11 +25,34 @@ interface JxlEncoder extends WasmEncoder {
   setDistance(distance: number): void;
   setEffort(effort: number): void;
 }
-interface JxlDecoderModule extends EmscriptenModule {
+/** The build throws C++ exceptions as pointers; these read their message and free them. */
+interface CppExceptions {
+  getExceptionMessage?(ptr: number): [string, string];
+  decrementExceptionRefcount?(ptr: number): void;
+}
+interface JxlDecoderModule extends EmscriptenModule, CppExceptions {
   JpegXLDecoder: new () => WasmDecoder;
 }
-interface JxlEncoderModule extends EmscriptenModule {
+interface JxlEncoderModule extends EmscriptenModule, CppExceptions {
   JpegXLEncoder: new () => JxlEncoder;
+}
+
+/** Runs a libjxl call; its C++ exception becomes a DicomError with libjxl's message (and is freed: no leak). */
+function call(m: CppExceptions, what: string, f: () => void, tagPath: string): void {
+  try {
+    f();
+  } catch (e) {
+    if (typeof e !== 'number') throw e; // a WebAssembly.RuntimeError (trap) goes to loadOnce
+    let message = 'failed';
+    try {
+      message = m.getExceptionMessage?.(e)[1] ?? message;
+    } finally {
+      m.decrementExceptionRefcount?.(e);
+    }
+    throw new DicomError(/end of input/.test(message) ? 'TRUNCATED' : 'INVALID_VALUE', `${what}: ${message}`, {
+      tagPath,
+    });
+  }
 }
 
 /** libjxl effort (1..9): 3 codes a 640×480 RGB frame losslessly in ~80 ms at 8.9:1, where 7 takes ~540 ms for 10.2:1. */
@@ -92,15 +115,15 @@ export const libjxlCodec = loadOnce('libjxl', async () => {
     wasmBinary('decodewasm'),
   );
   const decoder = new m.JpegXLDecoder();
-  let encoder: JxlEncoder | undefined;
-  const encoderModule = async (): Promise<JxlEncoder> => {
+  let encoder: { m: JxlEncoderModule; enc: JxlEncoder } | undefined;
+  const encoderModule = async (): Promise<{ m: JxlEncoderModule; enc: JxlEncoder }> => {
     if (encoder) return encoder;
     const e = await instantiate<JxlEncoderModule>(
       'libjxl-encode',
       () => import('@cornerstonejs/codec-libjxl/encodewasmjs'),
       wasmBinary('encodewasm'),
     );
-    encoder = new e.JpegXLEncoder();
+    encoder = { m: e, enc: new e.JpegXLEncoder() };
     return encoder;
   };
   const c: FrameCodec = {
@@ -112,15 +135,7 @@ export const libjxlCodec = loadOnce('libjxl', async () => {
           tagPath: 'PixelData',
         });
       decoder.getEncodedBuffer(frame.length).set(frame);
-      try {
-        decoder.decode();
-      } catch (e) {
-        // The build throws a JS Error with libjxl's complaint ("unexpected end of input", "decoding failed").
-        throw new DicomError('INVALID_VALUE', `JPEG XL: ${(e as Error).message ?? String(e)}`, {
-          tagPath: 'PixelData',
-          cause: e,
-        });
-      }
+      call(m, 'JPEG XL decoding', () => decoder.decode(), 'PixelData');
       const pixels = wasmOutput(decoder.getDecodedBuffer(), decoder.getFrameInfo(), d);
       return d.samplesPerPixel === 3 ? { pixels, photometricInterpretation: 'RGB' } : { pixels };
     },
@@ -133,16 +148,20 @@ export const libjxlCodec = loadOnce('libjxl', async () => {
           `JPEG XL codes colour as RGB; this frame is ${d.photometricInterpretation}`,
           { tagPath: 'PhotometricInterpretation' },
         );
-      const enc = await encoderModule();
+      const { m: em, enc } = await encoderModule();
       const distance = jxlDistance(options);
       wasmInput(enc.getDecodedBuffer(frameInfoFor(d)), pixels);
-      enc.setEffort(JXL_EFFORT);
-      if (distance === 0) enc.setLossless(true);
-      else {
-        enc.setLossless(false);
-        enc.setDistance(distance);
-      }
-      enc.encode();
+      call(
+        em,
+        'JPEG XL encoding',
+        () => {
+          enc.setEffort(JXL_EFFORT);
+          enc.setLossless(distance === 0);
+          if (distance > 0) enc.setDistance(distance);
+          enc.encode();
+        },
+        'PixelData',
+      );
       const bytes = new Uint8Array(enc.getEncodedBuffer()); /* a copy out of the heap */
       if (distance === 0) return { bytes };
       return {
