@@ -298,7 +298,7 @@ export const alternatives = [
   },
   {
     codec: 'JPEG XL',
-    name: '@cornerstonejs/codec-libjxl 1.1.1 (libjxl WASM, used by dicom-image-loader)',
+    name: '@cornerstonejs/codec-libjxl 1.1.1 directly (libjxl WASM, ours; dicom-image-loader uses it too)',
     load: async () =>
       embindDecoder(
         (await import(join(modules, '@cornerstonejs/codec-libjxl/dist/jpegxlwasm_decode.js'))).default,
