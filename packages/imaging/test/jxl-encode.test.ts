@@ -66,13 +66,19 @@ test(
       assert.equal(d.photometricInterpretation, pixelDescription(f.dataset).photometricInterpretation);
       for (let i = 0; i < d.numberOfFrames; i++) {
         const ours = await getFrame(out.dataset, TS.JPEGXLLossless, i);
-        assert.equal(maxDifference(storedValues(ours.pixels, ours.description), original[i]!), 0, `${path} ${i}`);
+        assert.equal(
+          maxDifference(storedValues(ours.pixels, ours.description), original[i]!),
+          0,
+          `${path} ${i}`,
+        );
         const ref = djxlStored(encapsulatedFrameBytes(out.dataset, i, d), d.bitsStored);
         assert.equal(maxDifference(ref, original[i]!), 0, `${path} frame ${i + 1}: djxl ≠ original`);
         frames++;
       }
     }
-    console.log(`# ${frames} frames of ${SOURCES.length} files: our JPEG XL lossless → ours and → djxl bit for bit`);
+    console.log(
+      `# ${frames} frames of ${SOURCES.length} files: our JPEG XL lossless → ours and → djxl bit for bit`,
+    );
   },
 );
 
@@ -94,7 +100,10 @@ test(
       assert.match(out.dataset.string('LossyImageCompressionMethod') ?? '', /ISO_18181_1$/);
       assert.ok(Number(out.dataset.string('LossyImageCompressionRatio')?.split('\\').pop()) > 1);
       const d = pixelDescription(out.dataset);
-      assert.equal(d.photometricInterpretation, src.samplesPerPixel === 3 ? 'XYB' : src.photometricInterpretation);
+      assert.equal(
+        d.photometricInterpretation,
+        src.samplesPerPixel === 3 ? 'XYB' : src.photometricInterpretation,
+      );
       let worst = Infinity;
       let worstVsDjxl = 0;
       for (let i = 0; i < d.numberOfFrames; i++) {
@@ -121,15 +130,21 @@ test('JPEG XL quality maps to a distance as cjxl documents it', () => {
   assert.ok(Math.abs(distanceFromQuality(0) - 25) < 1e-9);
 });
 
-test('JPEG XL refuses signed frames and out-of-range distances with DicomErrors', { skip: needTestdata() }, async () => {
-  const signed = readDicomFileSync(join(TESTDATA, 'pydicom-debian/test_files/MR_small.dcm'));
-  await assert.rejects(transcode(signed, TS.JPEGXLLossless), (e: unknown) => isDicomError(e));
-  const f = readDicomFileSync(join(TESTDATA, 'pydicom-data/emri_small.dcm'));
-  await assert.rejects(transcode(f, TS.JPEGXL, { distance: 30 }), (e: unknown) => isDicomError(e));
-  const codec = await getCodec(TS.JPEGXL);
-  const fr = await getFrame(f.dataset, f.transferSyntax.uid, 0);
-  await assert.rejects(
-    Promise.resolve().then(() => codec.decode(new Uint8Array([0xff, 0x0a]), { ...fr.description, pixelRepresentation: 1 })),
-    (e: unknown) => isDicomError(e),
-  );
-});
+test(
+  'JPEG XL refuses signed frames and out-of-range distances with DicomErrors',
+  { skip: needTestdata() },
+  async () => {
+    const signed = readDicomFileSync(join(TESTDATA, 'pydicom-debian/test_files/MR_small.dcm'));
+    await assert.rejects(transcode(signed, TS.JPEGXLLossless), (e: unknown) => isDicomError(e));
+    const f = readDicomFileSync(join(TESTDATA, 'pydicom-data/emri_small.dcm'));
+    await assert.rejects(transcode(f, TS.JPEGXL, { distance: 30 }), (e: unknown) => isDicomError(e));
+    const codec = await getCodec(TS.JPEGXL);
+    const fr = await getFrame(f.dataset, f.transferSyntax.uid, 0);
+    await assert.rejects(
+      Promise.resolve().then(() =>
+        codec.decode(new Uint8Array([0xff, 0x0a]), { ...fr.description, pixelRepresentation: 1 }),
+      ),
+      (e: unknown) => isDicomError(e),
+    );
+  },
+);

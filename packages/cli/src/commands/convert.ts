@@ -181,15 +181,10 @@ export async function convert(input: string, output: string, o: ConvertOptions):
     throw new UsageError(`--distance must be 0..25, not ${o.distance}`);
   let file = { meta: source.meta, dataset: source.dataset, transferSyntax: source.transferSyntax ?? target };
   if (needsTranscoding(source.transferSyntax, target, source.dataset))
-    file = await transcodeFrames(
-      file,
-      target,
-      o.threads,
-      {
-        ...(o.predictor === undefined ? {} : { predictor: o.predictor }),
-        ...(o.distance === undefined ? {} : { distance: o.distance, lossless: o.distance === 0 }),
-      },
-    );
+    file = await transcodeFrames(file, target, o.threads, {
+      ...(o.predictor === undefined ? {} : { predictor: o.predictor }),
+      ...(o.distance === undefined ? {} : { distance: o.distance, lossless: o.distance === 0 }),
+    });
   await writeDicomFile(output, { meta: file.meta, dataset: file.dataset }, { transferSyntax: target.uid });
 }
 

@@ -49,9 +49,13 @@ function call(m: CppExceptions, what: string, f: () => void, tagPath: string): v
     } finally {
       m.decrementExceptionRefcount?.(e);
     }
-    throw new DicomError(/end of input/.test(message) ? 'TRUNCATED' : 'INVALID_VALUE', `${what}: ${message}`, {
-      tagPath,
-    });
+    throw new DicomError(
+      /end of input/.test(message) ? 'TRUNCATED' : 'INVALID_VALUE',
+      `${what}: ${message}`,
+      {
+        tagPath,
+      },
+    );
   }
 }
 
