@@ -148,3 +148,22 @@ test(
     );
   },
 );
+
+test(
+  'JPEG XL: 300 truncated frames in a row, then the good frame decodes as before (the module that threw is replaced)',
+  { skip: needTestdata() },
+  async () => {
+    // Each C++ exception leaves the WASM stack pointer where libjxl threw: kept, ~160 failures overran the stack.
+    const f = readDicomFileSync(join(TESTDATA, 'dcm4che/dcm4che-test-data/src/main/resources/will-jxl.dcm'));
+    const d = pixelDescription(f.dataset);
+    const good = await getFrame(f.dataset, f.transferSyntax.uid, 3);
+    const codec = await getCodec(TS.JPEGXLJPEGRecompression);
+    const bad = encapsulatedFrameBytes(f.dataset, 3, d).subarray(0, 5000);
+    for (let i = 0; i < 300; i++)
+      await assert.rejects(
+        Promise.resolve().then(() => codec.decode(bad, d)),
+        (e: unknown) => isDicomError(e),
+      );
+    assert.deepEqual((await getFrame(f.dataset, f.transferSyntax.uid, 3)).pixels, good.pixels);
+  },
+);

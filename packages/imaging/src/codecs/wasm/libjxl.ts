@@ -37,12 +37,16 @@ interface JxlEncoderModule extends EmscriptenModule, CppExceptions {
   JpegXLEncoder: new () => JxlEncoder;
 }
 
-/** Runs a libjxl call; its C++ exception becomes a DicomError with libjxl's message (and is freed: no leak). */
-function call(m: CppExceptions, what: string, f: () => void, tagPath: string): void {
+/**
+ * Runs a libjxl call; its C++ exception becomes a DicomError with libjxl's message, and `drop` discards the module
+ * (see coderSlot).
+ */
+function call(m: CppExceptions, what: string, f: () => void, tagPath: string, drop: () => void): void {
   try {
     f();
   } catch (e) {
     if (typeof e !== 'number') throw e; // a WebAssembly.RuntimeError (trap) goes to loadOnce
+    drop();
     let message = 'failed';
     try {
       message = m.getExceptionMessage?.(e)[1] ?? message;
@@ -112,34 +116,60 @@ function looksLikeJxl(frame: Uint8Array): boolean {
   return frame.length >= 12 && sig.every((b, i) => frame[i] === b);
 }
 
-export const libjxlCodec = loadOnce('libjxl', async () => {
-  const m = await instantiate<JxlDecoderModule>(
-    'libjxl-decode',
-    () => import('@cornerstonejs/codec-libjxl/decodewasmjs'),
-    wasmBinary('decodewasm'),
-  );
-  const decoder = new m.JpegXLDecoder();
-  let encoder: { m: JxlEncoderModule; enc: JxlEncoder } | undefined;
-  const encoderModule = async (): Promise<{ m: JxlEncoderModule; enc: JxlEncoder }> => {
-    if (encoder) return encoder;
-    const e = await instantiate<JxlEncoderModule>(
-      'libjxl-encode',
-      () => import('@cornerstonejs/codec-libjxl/encodewasmjs'),
-      wasmBinary('encodewasm'),
-    );
-    encoder = { m: e, enc: new e.JpegXLEncoder() };
-    return encoder;
+/**
+ * A module and its one coder instance. A C++ exception thrown out of the module leaves its stack pointer where the
+ * throw happened (Emscripten does not unwind it for a call from JavaScript): after ~160 failed decodes the stack runs
+ * into the heap and the next good frame traps. So a module that threw is dropped and a fresh one loaded for the next
+ * frame (a few milliseconds: the compiled code is cached by the engine).
+ */
+function coderSlot<M extends EmscriptenModule & CppExceptions, C>(
+  load: () => Promise<M>,
+  create: (m: M) => C,
+): { get(): Promise<{ m: M; coder: C }>; drop(): void } {
+  let slot: Promise<{ m: M; coder: C }> | undefined;
+  return {
+    get() {
+      slot ??= load().then((m) => ({ m, coder: create(m) }));
+      slot.catch(() => (slot = undefined));
+      return slot;
+    },
+    drop() {
+      slot = undefined;
+    },
   };
+}
+
+export const libjxlCodec = loadOnce('libjxl', async () => {
+  const decoders = coderSlot(
+    () =>
+      instantiate<JxlDecoderModule>(
+        'libjxl-decode',
+        () => import('@cornerstonejs/codec-libjxl/decodewasmjs'),
+        wasmBinary('decodewasm'),
+      ),
+    (m) => new m.JpegXLDecoder(),
+  );
+  const encoders = coderSlot(
+    () =>
+      instantiate<JxlEncoderModule>(
+        'libjxl-encode',
+        () => import('@cornerstonejs/codec-libjxl/encodewasmjs'),
+        wasmBinary('encodewasm'),
+      ),
+    (m) => new m.JpegXLEncoder(),
+  );
+  await decoders.get(); // load now: a missing module is a load error, not a frame error
   const c: FrameCodec = {
     name: 'libjxl (WASM)',
-    decode(frame, d) {
+    async decode(frame, d) {
       refuseSigned(d);
       if (!looksLikeJxl(frame))
         throw new DicomError('INVALID_VALUE', 'the frame is not a JPEG XL codestream or container', {
           tagPath: 'PixelData',
         });
+      const { m, coder: decoder } = await decoders.get();
       decoder.getEncodedBuffer(frame.length).set(frame);
-      call(m, 'JPEG XL decoding', () => decoder.decode(), 'PixelData');
+      call(m, 'JPEG XL decoding', () => decoder.decode(), 'PixelData', decoders.drop);
       const pixels = wasmOutput(decoder.getDecodedBuffer(), decoder.getFrameInfo(), d);
       return d.samplesPerPixel === 3 ? { pixels, photometricInterpretation: 'RGB' } : { pixels };
     },
@@ -152,9 +182,12 @@ export const libjxlCodec = loadOnce('libjxl', async () => {
           `JPEG XL codes colour as RGB; this frame is ${d.photometricInterpretation}`,
           { tagPath: 'PhotometricInterpretation' },
         );
-      const { m: em, enc } = await encoderModule();
       const distance = jxlDistance(options);
-      wasmInput(enc.getDecodedBuffer(frameInfoFor(d)), pixels);
+      const { m: em, coder: enc } = await encoders.get();
+      const info = frameInfoFor(d);
+      let input: Uint8Array | undefined;
+      call(em, 'JPEG XL encoding', () => (input = enc.getDecodedBuffer(info)), 'PixelData', encoders.drop);
+      if (input) wasmInput(input, pixels);
       call(
         em,
         'JPEG XL encoding',
@@ -165,6 +198,7 @@ export const libjxlCodec = loadOnce('libjxl', async () => {
           enc.encode();
         },
         'PixelData',
+        encoders.drop,
       );
       const bytes = new Uint8Array(enc.getEncodedBuffer()); /* a copy out of the heap */
       if (distance === 0) return { bytes };
