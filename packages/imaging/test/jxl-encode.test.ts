@@ -20,7 +20,7 @@ import {
 } from '../src/index.js';
 import { distanceFromQuality } from '../src/codecs/wasm/libjxl.js';
 import { needCommand, needTestdata, TESTDATA } from '@dicomkit/core/test/shared';
-import { djxl, interleaved, maxDifference } from './reference-tools.js';
+import { cjxl, djxl, interleaved, maxDifference } from './reference-tools.js';
 import { psnr } from './helpers.js';
 
 const SOURCES = [
@@ -165,5 +165,30 @@ test(
         (e: unknown) => isDicomError(e),
       );
     assert.deepEqual((await getFrame(f.dataset, f.transferSyntax.uid, 3)).pixels, good.pixels);
+  },
+);
+
+test(
+  'JPEG XL with an alpha channel (cjxl, RGBA): the RGB samples, alpha dropped',
+  { skip: needCommand('cjxl') },
+  async () => {
+    const [w, h] = [16, 8];
+    const rgba = Uint8Array.from({ length: w * h * 4 }, (_, i) => (i % 4 === 3 ? 128 : (i * 37) % 256));
+    const header = `P7\nWIDTH ${w}\nHEIGHT ${h}\nDEPTH 4\nMAXVAL 255\nTUPLTYPE RGB_ALPHA\nENDHDR\n`;
+    const stream = cjxl(new Uint8Array(Buffer.concat([Buffer.from(header), rgba])), 0);
+    const codec = await getCodec(TS.JPEGXLLossless);
+    const d = {
+      ...(
+        await getFrame(
+          readDicomFileSync(join(TESTDATA, 'pydicom-data/US1_UNCR.dcm')).dataset,
+          '1.2.840.10008.1.2.1',
+          0,
+        )
+      ).description,
+      rows: h,
+      columns: w,
+    };
+    const out = await codec.decode(stream, d);
+    assert.deepEqual(Array.from(out.pixels), Array.from(rgba.filter((_, i) => i % 4 !== 3)));
   },
 );
