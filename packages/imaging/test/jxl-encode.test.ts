@@ -170,7 +170,7 @@ test(
 
 test(
   'JPEG XL with an alpha channel (cjxl, RGBA): the RGB samples, alpha dropped',
-  { skip: needCommand('cjxl') },
+  { skip: needTestdata() || needCommand('cjxl') },
   async () => {
     const [w, h] = [16, 8];
     const rgba = Uint8Array.from({ length: w * h * 4 }, (_, i) => (i % 4 === 3 ? 128 : (i * 37) % 256));
