@@ -280,12 +280,13 @@ if (MEMORY_FRAMES > 0 && !ONLY) {
     ['OpenJPEG (JPEG 2000)', 'JPEG2000Lossless', 'openjpeg'],
     ['OpenJPH (HTJ2K)', 'HTJ2KLossless', 'openjph'],
     ['libjpeg-turbo (JPEG)', 'JPEGBaseline8Bit', 'libjpeg-turbo'],
+    ['libjxl (JPEG XL)', 'JPEGXLLossless', 'libjxl-decode'],
   ]) {
     let files;
     try {
       files = [await transcode(big, keyword), await transcode(small, keyword)];
     } catch {
-      // JPEG Baseline takes 8-bit only: use the RGB image.
+      // JPEG Baseline takes 8-bit only, JPEG XL unsigned only: use the RGB image.
       const rgb = multiFrame(join(TESTDATA, 'pydicom-data/US1_UNCR.dcm'), 1);
       files = [await transcode(rgb, keyword), await transcode(rgb, keyword)];
     }
@@ -344,6 +345,7 @@ const codecs = [
     [['gdcmconv', ['--j2k'], ['--raw']]],
   ],
   ['HTJ2K lossless', 'HTJ2KLossless', TS.HTJ2KLossless, 'HTJ2K', []],
+  ['JPEG XL lossless', 'JPEGXLLossless', TS.JPEGXLLossless, 'JPEG XL', []],
   ['Deflated Image Frame', 'DeflatedImageFrameCompression', TS.DeflatedImageFrameCompression, 'Deflate', []],
   [
     'JPEG Baseline 8-bit',
@@ -453,7 +455,7 @@ if (wanted('JPEG Lossless')) {
   );
 }
 
-// --- JPEG XL (decode only): a corpus file (JPEG recompression) and the US frame made lossless by cjxl.
+// --- JPEG XL decode of streams we did not make: a corpus file (JPEG recompression) and the US frame made lossless by cjxl.
 if (wanted('JPEG XL')) {
   const path = join(TESTDATA, 'dcm4che/dcm4che-test-data/src/main/resources/will-jxl.dcm');
   const f = readDicomFileSync(path);
@@ -487,7 +489,7 @@ if (wanted('JPEG XL') && usFrame && has('cjxl')) {
   const image = 'US 640×480 RGB 8-bit (cjxl -d 0)';
   throughput.push({
     image,
-    codec: 'JPEG XL lossless (decode only, codec.decode)',
+    codec: 'JPEG XL lossless (cjxl stream, codec.decode)',
     decode: mps(d.rows * d.columns, ms),
   });
   log(throughput.at(-1));

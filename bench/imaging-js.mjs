@@ -298,7 +298,8 @@ export const alternatives = [
   },
   {
     codec: 'JPEG XL',
-    name: '@cornerstonejs/codec-libjxl 1.1.1 (libjxl WASM, used by dicom-image-loader)',
+    // dicom-image-loader uses this build too.
+    name: '@cornerstonejs/codec-libjxl 1.1.1 directly (libjxl WASM, ours)',
     load: async () =>
       embindDecoder(
         (await import(join(modules, '@cornerstonejs/codec-libjxl/dist/jpegxlwasm_decode.js'))).default,

@@ -84,6 +84,7 @@ export function opjDecompressMs(file, threads, runs) {
 
 /** djxl's own throughput (geometric mean of `reps` decodes in one process) as ms per frame. */
 export function djxlMs(file, threads, reps, pixels) {
+  mkdirSync(build, { recursive: true }); // its output goes there, also when no harness was built (--only 'JPEG XL')
   const r = spawnSync(
     'djxl',
     [file, join(build, 'djxl.ppm'), `--num_reps=${reps}`, `--num_threads=${threads}`],

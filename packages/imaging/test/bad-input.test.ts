@@ -150,6 +150,7 @@ test(
       ['pydicom-data/HTJ2KLossless_08_RGB.dcm', 'HTJ2K'],
       ['pydicom-debian/test_files/SC_rgb_jpeg_gdcm.dcm', 'JPEG lossless'],
       ['pydicom-debian/test_files/SC_rgb_jpeg_dcmtk.dcm', 'JPEG baseline'],
+      ['dcm4che/dcm4che-test-data/src/main/resources/will-jxl.dcm', 'JPEG XL'],
     ];
     for (const [path, name] of cases) {
       const f = readDicomFileSync(join(TESTDATA, path));

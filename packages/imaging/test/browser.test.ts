@@ -29,7 +29,7 @@ const FILES = [
   'pydicom-data/US1_J2KI.dcm', // JPEG 2000 colour, lossy (OpenJPEG)
   'pydicom-data/MR2_J2KI.dcm', // JPEG 2000 16-bit
   'pydicom-data/HTJ2KLossless_08_RGB.dcm', // HTJ2K (OpenJPH)
-  'dcm4che/dcm4che-test-data/src/main/resources/will-jxl.dcm', // JPEG XL (jxl-oxide)
+  'dcm4che/dcm4che-test-data/src/main/resources/will-jxl.dcm', // JPEG XL (libjxl)
   'pydicom-data/liver_nonbyte_aligned_deflate.dcm', // Deflated Image Frame Compression (Compression Streams)
   'pydicom-data/OBXXXX1A.dcm', // native, PALETTE COLOR render
 ];
@@ -95,7 +95,8 @@ function wasmFiles(): string[] {
     join(dir('@cornerstonejs/codec-charls/wasmjs'), 'charlswasm.wasm'),
     join(dir('@cornerstonejs/codec-openjph/wasmjs'), 'openjphjs.wasm'),
     join(dir('@cornerstonejs/codec-libjpeg-turbo-8bit/wasmjs'), 'libjpegturbowasm.wasm'),
-    join(dirname(fileURLToPath(import.meta.resolve('jxl-oxide-wasm'))), 'jxl_oxide_wasm_bg.wasm'),
+    fileURLToPath(import.meta.resolve('@cornerstonejs/codec-libjxl/decodewasm')),
+    fileURLToPath(import.meta.resolve('@cornerstonejs/codec-libjxl/encodewasm')),
   ];
 }
 

@@ -321,27 +321,3 @@ test(
     }
   },
 );
-
-test(
-  'the PNG reader (for decoders whose output is PNG) reads back what the PNG writer wrote',
-  { skip: needTestdata() },
-  async () => {
-    const { decodePng } = await import('../src/codecs/png-decode.js');
-    const f = readDicomFileSync(join(TESTDATA, 'pydicom-data/US1_UNCR.dcm'));
-    for (const options of [{}, { alpha: true }, { size: 100 }] as RenderOptions[]) {
-      const img = await renderFrame(f.dataset, f.transferSyntax, 0, options);
-      const back = await decodePng(encodePng(img));
-      assert.deepEqual(
-        [back.width, back.height, back.channels, back.bitDepth],
-        [img.width, img.height, img.channels, 8],
-      );
-      assert.deepEqual(back.data, img.data);
-    }
-    const grey = await renderFrame(
-      readDicomFileSync(join(TESTDATA, 'pydicom-data/emri_small.dcm')).dataset,
-      '1.2.840.10008.1.2.1',
-      0,
-    );
-    assert.deepEqual((await decodePng(encodePng(grey))).data, grey.data);
-  },
-);

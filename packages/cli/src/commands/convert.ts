@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import {
   Dataset,
   ExplicitVRLittleEndian,
@@ -112,6 +112,8 @@ export interface ConvertOptions {
   transferSyntax?: string;
   /** JPEG Lossless (1.2.840.10008.1.2.4.57): the predictor 1–7 (ITU-T T.81 Table H.1). */
   predictor?: number;
+  /** JPEG XL (1.2.840.10008.1.2.4.112): the Butteraugli distance, 0..25 (0 lossless; default 1). */
+  distance?: number;
   bulkUri?: string;
   bulkThreshold: number;
   indent: number;
@@ -173,14 +175,16 @@ export async function convert(input: string, output: string, o: ConvertOptions):
     throw new UsageError('--predictor applies to JPEGLossless (1.2.840.10008.1.2.4.57) output only');
   if (o.predictor !== undefined && (o.predictor < 1 || o.predictor > 7))
     throw new UsageError(`--predictor must be 1..7, not ${o.predictor}`);
+  if (o.distance !== undefined && target.uid !== '1.2.840.10008.1.2.4.112')
+    throw new UsageError('--distance applies to JPEGXL (1.2.840.10008.1.2.4.112) output only');
+  if (o.distance !== undefined && !(o.distance >= 0 && o.distance <= 25))
+    throw new UsageError(`--distance must be 0..25, not ${o.distance}`);
   let file = { meta: source.meta, dataset: source.dataset, transferSyntax: source.transferSyntax ?? target };
   if (needsTranscoding(source.transferSyntax, target, source.dataset))
-    file = await transcodeFrames(
-      file,
-      target,
-      o.threads,
-      o.predictor === undefined ? {} : { predictor: o.predictor },
-    );
+    file = await transcodeFrames(file, target, o.threads, {
+      ...(o.predictor === undefined ? {} : { predictor: o.predictor }),
+      ...(o.distance === undefined ? {} : { distance: o.distance, lossless: o.distance === 0 }),
+    });
   await writeDicomFile(output, { meta: file.meta, dataset: file.dataset }, { transferSyntax: target.uid });
 }
 
@@ -200,6 +204,16 @@ export function registerConvert(program: Command): void {
       '--predictor <n>',
       'JPEGLossless output: the predictor, 1..7 (ITU-T T.81 Table H.1; default 1; JPEGLosslessSV1 is always 1)',
       intOption('--predictor'),
+    )
+    .option(
+      '--distance <d>',
+      'JPEGXL output: the Butteraugli distance, 0..25 (0 lossless, 1 visually lossless, the default)',
+      (v: string) => {
+        const n = Number(v);
+        if (v.trim() === '' || !Number.isFinite(n))
+          throw new InvalidArgumentError(`--distance must be a number, not "${v}"`);
+        return n;
+      },
     )
     .option(
       '--bulk-uri <prefix>',

@@ -17,7 +17,12 @@ export interface EncodeOptions {
   nearLossless?: number;
   /** JPEG 2000 / HTJ2K lossy: the target compression ratio (e.g. 10 for 10:1). */
   compressionRatio?: number;
-  /** JPEG Baseline: quality 1..100 (default 90). */
+  /**
+   * JPEG XL lossy (1.2.840.10008.1.2.4.112): the Butteraugli distance, 0.1..25 (default 1, "visually lossless";
+   * 0 is lossless). Without it, `quality` is mapped to a distance as cjxl maps `-q` (90 ≈ 1).
+   */
+  distance?: number;
+  /** JPEG Baseline: quality 1..100 (default 90). JPEG XL lossy: see `distance`. */
   quality?: number;
   /**
    * JPEG Lossless (1.2.840.10008.1.2.4.57): the predictor, selection value 1–7 of ITU-T T.81 Table H.1 (default 1).

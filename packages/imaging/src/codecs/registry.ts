@@ -92,4 +92,4 @@ registerCodec(TS.HTJ2KLossless, () => import('./wasm/openjph.js').then((m) => m.
 registerCodec(TS.HTJ2KLosslessRPCL, () => import('./wasm/openjph.js').then((m) => m.openjphCodec()));
 registerCodec(TS.HTJ2K, () => import('./wasm/openjph.js').then((m) => m.openjphCodec()));
 for (const uid of [TS.JPEGXLLossless, TS.JPEGXLJPEGRecompression, TS.JPEGXL])
-  registerCodec(uid, () => import('./wasm/jxl-oxide.js').then((m) => m.jxlCodec()));
+  registerCodec(uid, () => import('./wasm/libjxl.js').then((m) => m.libjxlCodec()));

@@ -67,18 +67,6 @@ export async function inflateRaw(bytes: Uint8Array, maxOutput: number): Promise<
   }
 }
 
-/** Inflates zlib-wrapped deflate data (RFC 1950, as in PNG), refusing more than `maxOutput` bytes. */
-export async function inflateZlib(bytes: Uint8Array, maxOutput: number): Promise<Uint8Array> {
-  const z = nodeZlib();
-  try {
-    if (z) return z.inflateSync(bytes, { maxOutputLength: maxOutput });
-    return await streamThrough(bytes, new DecompressionStream('deflate'), maxOutput);
-  } catch (e) {
-    if (e instanceof DicomError) throw e;
-    throw new DicomError('DEFLATE_ERROR', `inflate failed: ${(e as Error).message}`, { cause: e });
-  }
-}
-
 /** Compresses with raw deflate. */
 export async function deflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
   const z = nodeZlib();

@@ -47,16 +47,20 @@ export function wasmHeapSizes(): Record<string, number> {
   return out;
 }
 
-/** Loads a codec module from its factory once (the import is dynamic: only when a frame needs it). */
+/**
+ * Loads a codec module from its factory once (the import is dynamic: only when a frame needs it). `options` are
+ * handed to the factory too (e.g. `wasmBinary` for a build that can only fetch its .wasm by URL).
+ */
 export async function instantiate<T extends EmscriptenModule>(
   name: string,
   load: () => Promise<{ default: (o?: object) => Promise<unknown> }>,
+  options: object = {},
 ): Promise<T> {
   const mod = await load();
   const factory = mod.default;
   // Codec chatter (OpenJPEG's [INFO] lines) is dropped; errors reach us as exceptions.
   const quiet = (): void => undefined;
-  const m = (await factory({ print: quiet, printErr: quiet })) as T;
+  const m = (await factory({ ...options, print: quiet, printErr: quiet })) as T;
   loadedModules.set(name, m);
   return m;
 }

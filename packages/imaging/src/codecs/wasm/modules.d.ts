@@ -15,3 +15,11 @@ declare module '@cornerstonejs/codec-libjpeg-turbo-8bit/wasmjs' {
   const factory: (options?: object) => Promise<unknown>;
   export default factory;
 }
+declare module '@cornerstonejs/codec-libjxl/decodewasmjs' {
+  const factory: (options?: object) => Promise<unknown>;
+  export default factory;
+}
+declare module '@cornerstonejs/codec-libjxl/encodewasmjs' {
+  const factory: (options?: object) => Promise<unknown>;
+  export default factory;
+}
