@@ -148,6 +148,7 @@ test(
       ['pydicom-data/US1_UNCR.dcm', 'JPEGBaseline8Bit', 30],
       ['pydicom-data/US1_UNCR.dcm', 'JPEGLSNearLossless', 45],
       ['pydicom-data/US1_UNCR.dcm', 'JPEG2000', 35],
+      ['pydicom-data/US1_UNCR.dcm', 'HTJ2K', 35],
       ['pydicom-data/emri_small.dcm', 'JPEGLSNearLossless', 60],
       ['pydicom-data/emri_small.dcm', 'JPEG2000', 40],
       ['pydicom-data/emri_small.dcm', 'HTJ2K', 40],
@@ -167,6 +168,9 @@ test(
       report.push(`${target} ${src.split('/').pop()} ${worst.toFixed(1)} dB ratio ${ratio.toFixed(1)}`);
       // JPEG 2000 is rate-controlled (default 10:1 of the stored bits; the recorded ratio counts Bits Allocated).
       if (target === 'JPEG2000') assert.ok(ratio > 8 && ratio < 16, `JPEG 2000 ratio ${ratio}`);
+      // Lossy RGB goes through the irreversible colour transform (PS3.5 §8.2.4, §8.2.14).
+      if (d.samplesPerPixel === 3 && (target === 'HTJ2K' || target === 'JPEG2000'))
+        assert.equal(back.dataset.string('PhotometricInterpretation'), 'YBR_ICT');
       assert.ok(worst >= min, `${src} → ${target}: PSNR ${worst.toFixed(1)} dB < ${min}`);
       assert.equal(back.dataset.string('LossyImageCompression'), '01');
       assert.ok(back.dataset.strings('LossyImageCompressionMethod').length >= 1);
