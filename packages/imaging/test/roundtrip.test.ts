@@ -148,6 +148,7 @@ test(
       ['pydicom-data/US1_UNCR.dcm', 'JPEGBaseline8Bit', 30],
       ['pydicom-data/US1_UNCR.dcm', 'JPEGLSNearLossless', 45],
       ['pydicom-data/US1_UNCR.dcm', 'JPEG2000', 35],
+      ['pydicom-data/US1_UNCR.dcm', 'HTJ2K', 35],
       ['pydicom-data/emri_small.dcm', 'JPEGLSNearLossless', 60],
       ['pydicom-data/emri_small.dcm', 'JPEG2000', 40],
       ['pydicom-data/emri_small.dcm', 'HTJ2K', 40],
@@ -167,6 +168,9 @@ test(
       report.push(`${target} ${src.split('/').pop()} ${worst.toFixed(1)} dB ratio ${ratio.toFixed(1)}`);
       // JPEG 2000 is rate-controlled (default 10:1 of the stored bits; the recorded ratio counts Bits Allocated).
       if (target === 'JPEG2000') assert.ok(ratio > 8 && ratio < 16, `JPEG 2000 ratio ${ratio}`);
+      // Lossy RGB goes through the irreversible colour transform (PS3.5 §8.2.4, §8.2.14).
+      if (d.samplesPerPixel === 3 && (target === 'HTJ2K' || target === 'JPEG2000'))
+        assert.equal(back.dataset.string('PhotometricInterpretation'), 'YBR_ICT');
       assert.ok(worst >= min, `${src} → ${target}: PSNR ${worst.toFixed(1)} dB < ${min}`);
       assert.equal(back.dataset.string('LossyImageCompression'), '01');
       assert.ok(back.dataset.strings('LossyImageCompressionMethod').length >= 1);
@@ -187,6 +191,26 @@ test(
     const rgb = readDicomFileSync(join(TESTDATA, 'pydicom-data/US1_UNCR.dcm'));
     const j2k = await transcode(rgb, 'JPEG2000Lossless');
     assert.equal(j2k.dataset.string('PhotometricInterpretation'), 'YBR_RCT');
+    // YBR_FULL samples cannot go through that encoder losslessly without being relabelled: refused, typed.
+    const ybr = readDicomFileSync(join(TESTDATA, 'pydicom-data/SC_ybr_full_uncompressed.dcm'));
+    await assert.rejects(transcode(ybr, 'JPEG2000Lossless'), (e) =>
+      isDicomError(e, 'UNSUPPORTED_TRANSFER_SYNTAX'),
+    );
+    // HTJ2K lossless of RGB as well (PS3.5 §8.2.14), and the transform pays: ojph_compress's 5.50:1 on this frame,
+    // where the same encoder without the transform gives 2.93:1.
+    const htj2k = await transcode(rgb, 'HTJ2KLossless');
+    assert.equal(htj2k.dataset.string('PhotometricInterpretation'), 'YBR_RCT');
+    const htj2kBytes = htj2k.dataset.get('PixelData')!.encapsulated!.fragments[0]!.length;
+    assert.ok(640 * 480 * 3 > 5 * htj2kBytes, `HTJ2K lossless RGB: ${htj2kBytes} bytes`);
+    const htj2kBack = await transcode(parseDicom(writeDicom(htj2k)), 'ExplicitVRLittleEndian');
+    assert.equal(htj2kBack.dataset.string('PhotometricInterpretation'), 'RGB');
+    assert.deepEqual(htj2kBack.dataset.bytes('PixelData'), rgb.dataset.bytes('PixelData'));
+    // YBR_FULL samples are not RGB: no colour transform, the samples and their name stay as they are.
+    const ybrHtj2k = await transcode(ybr, 'HTJ2KLossless');
+    assert.equal(ybrHtj2k.dataset.string('PhotometricInterpretation'), 'YBR_FULL');
+    const ybrBack = await transcode(parseDicom(writeDicom(ybrHtj2k)), 'ExplicitVRLittleEndian');
+    assert.equal(ybrBack.dataset.string('PhotometricInterpretation'), 'YBR_FULL');
+    assert.deepEqual(ybrBack.dataset.bytes('PixelData'), ybr.dataset.bytes('PixelData'));
     // JPEG Baseline colour is YCbCr: YBR_FULL (PS3.5 §8.2.1).
     assert.equal(
       (await transcode(rgb, 'JPEGBaseline8Bit')).dataset.string('PhotometricInterpretation'),

@@ -36,6 +36,25 @@ export function wasmOutput(
   d: PixelDescription,
   planar = false,
 ): PixelArray {
+  return wasmSamples(heapView, info, d, planar, true);
+}
+
+/**
+ * The decoder's output as a typed array of the description's kind, WITHOUT a copy where the widths agree: a view
+ * into the WASM heap, valid only until the codec's next call. For a caller that makes its own pass over the
+ * samples anyway (e.g. reordering lines into a fresh array), which saves one full copy of the frame.
+ */
+export function wasmView(heapView: ArrayBufferView, info: WasmFrameInfo, d: PixelDescription): PixelArray {
+  return wasmSamples(heapView, info, d, false, false);
+}
+
+function wasmSamples(
+  heapView: ArrayBufferView,
+  info: WasmFrameInfo,
+  d: PixelDescription,
+  planar: boolean,
+  copy: boolean,
+): PixelArray {
   if (info.width !== d.columns || info.height !== d.rows || info.componentCount !== d.samplesPerPixel) {
     throw new DicomError(
       'INVALID_VALUE',
@@ -51,7 +70,7 @@ export function wasmOutput(
     throw new DicomError('TRUNCATED', `the decoder gave ${decoded.length} bytes for ${count} samples`);
   let out: PixelArray;
   const want = kind === 'uint8' || kind === 'int8' ? 1 : kind === 'uint16' || kind === 'int16' ? 2 : 4;
-  if (want === bytesPerSample) out = pixelsFromBytes(kind, decoded.subarray(0, count * bytesPerSample), true);
+  if (want === bytesPerSample) out = pixelsFromBytes(kind, decoded.subarray(0, count * bytesPerSample), copy);
   else {
     // A wider container than the codestream's samples (e.g. 8-bit samples with Bits Allocated 16).
     const src = pixelsFromBytes(

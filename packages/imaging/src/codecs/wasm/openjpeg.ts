@@ -2,6 +2,7 @@
  * JPEG 2000 (ISO 15444-1; 1.2.840.10008.1.2.4.90 and .91) through OpenJPEG compiled to WASM
  * (@cornerstonejs/codec-openjpeg). One decoder and one encoder instance, reused.
  */
+import { DicomError } from '@dicomkit/core';
 import type { FrameCodec } from '../codec.js';
 import { instantiate, type EmscriptenModule, type WasmDecoder, type WasmEncoder } from './emscripten.js';
 import { wasmOutput, wasmInput, frameInfoFor } from './buffers.js';
@@ -36,10 +37,17 @@ export const openjpegCodec = loadOnce('OpenJPEG', async () => {
     },
     encode(pixels, d, options) {
       // A fresh encoder each time: OpenJPEG's encoder keeps per-image state (rates) between calls.
+      const lossless = options.lossless ?? !options.compressionRatio;
+      // This build applies the reversible colour transform to any three components: lossless YBR_FULL samples would
+      // come back labelled as RGB. Refused (lossy transcoding converts YBR_FULL to RGB before encoding).
+      if (lossless && d.samplesPerPixel === 3 && d.photometricInterpretation !== 'RGB')
+        throw new DicomError(
+          'UNSUPPORTED_TRANSFER_SYNTAX',
+          `JPEG 2000 lossless of ${d.photometricInterpretation} samples is not supported (the encoder would apply a colour transform to them)`,
+        );
       const encoder = new m.J2KEncoder();
       try {
         wasmInput(encoder.getDecodedBuffer(frameInfoFor(d)), pixels);
-        const lossless = options.lossless ?? !options.compressionRatio;
         // setQuality's second argument is the number of quality layers; one layer at the requested rate.
         encoder.setQuality(lossless, lossless ? 0 : 1);
         // OpenJPEG refuses more wavelet levels than the smaller side allows (2^levels ≤ side; ISO 15444-1 B.5):
