@@ -360,6 +360,11 @@ test(
         ['JPEG2000Lossless', {}],
         ['JPEG2000', { compressionRatio: 10 }],
       ] as const) {
+        if (target === 'JPEG2000Lossless' && f.dataset.string('PhotometricInterpretation') === 'YBR_FULL') {
+          // OpenJPEG would apply its colour transform to YBR samples: refused (roundtrip.test.ts checks the error).
+          await assert.rejects(transcode(f, target, options), /not supported/);
+          continue;
+        }
         const out = await transcode(f, target, options);
         const lossless = target !== 'JPEG2000';
         for await (const { index, bytes, frame } of framesOf(out.dataset, out.transferSyntax.uid)) {
