@@ -14,43 +14,17 @@ import { fileURLToPath } from 'node:url';
 import { readDicomFileSync } from '@dicomkit/core/node';
 import { corpusFiles, datasetBytes, shared, type CorpusFile } from './corpus.js';
 
+const { needNetns, stopProcess, testInNetns, waitPort } = shared;
+
 const HERE = fileURLToPath(import.meta.url);
 const CLI = resolve(shared.REPO_ROOT, 'packages/cli/dist/src/main.js');
-const inNs = process.env.DICOMKIT_NETNS === '1';
 const UNCOMPRESSED = ['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2'];
 
-function needNetns(): string | false {
-  const r = spawnSync('unshare', ['--net', 'true']);
-  if (r.status === 0) return false;
-  const msg = 'unshare --net is not permitted here (needs root): skipped';
-  console.log(`# SKIP ${msg}`);
-  return msg;
-}
-
-if (!inNs) {
-  const skip =
-    shared.needCommand('storescu') || shared.needCommand('unshare') || shared.needTestdata() || needNetns();
-  test('archive ↔ dcmtk (in a loopback-only network namespace)', { skip, timeout: 120_000 }, () => {
-    const r = spawnSync(
-      'unshare',
-      ['--net', 'sh', '-c', `ip link set lo up && exec "${process.execPath}" --test-reporter=spec "${HERE}"`],
-      {
-        env: {
-          ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT')),
-          DICOMKIT_NETNS: '1',
-        },
-        encoding: 'utf8',
-        timeout: 110_000,
-      },
-    );
-    process.stdout.write(
-      r.stdout
-        .split('\n')
-        .map((l) => `  ${l}`)
-        .join('\n'),
-    );
-    process.stderr.write(r.stderr);
-    assert.equal(r.status, 0, 'some archive interop scenarios failed (see above)');
+if (!shared.IN_NETNS) {
+  testInNetns('archive ↔ dcmtk (in a loopback-only network namespace)', HERE, {
+    skip:
+      shared.needCommand('storescu') || shared.needCommand('unshare') || shared.needTestdata() || needNetns(),
+    timeoutMs: 110_000,
   });
 } else {
   scenarios();
@@ -72,28 +46,7 @@ function start(cmd: string, args: string[]): ChildProcess {
   return c;
 }
 
-async function waitPort(port: number): Promise<void> {
-  const { connect } = await import('node:net');
-  for (let i = 0; i < 200; i++) {
-    const ok = await new Promise<boolean>((r) => {
-      const s = connect(port, '127.0.0.1', () => {
-        s.destroy();
-        r(true);
-      });
-      s.on('error', () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
-
-async function stop(c: ChildProcess): Promise<number | null> {
-  if (c.exitCode !== null) return c.exitCode;
-  const done = new Promise<number | null>((r) => c.once('exit', r));
-  c.kill('SIGTERM');
-  return done;
-}
+const stop = stopProcess;
 
 /**
  * The data set as dcmdump prints it with every value in full, without the File Meta group and without what may

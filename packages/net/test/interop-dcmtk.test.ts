@@ -25,44 +25,25 @@ import { lookupUid } from '@dicomkit/core';
 const shared = (await import(
   new URL('../../../core/dist/test/shared.js', import.meta.url).href
 )) as typeof import('../../core/test/shared.js');
-const { dcmtkReadable, needCommand, needTestdata, REPO_ROOT } = shared;
+const {
+  dcmtkReadable,
+  IN_NETNS,
+  needCommand,
+  needNetns,
+  needTestdata,
+  REPO_ROOT,
+  stopProcess,
+  testInNetns,
+  waitPort: sharedWaitPort,
+} = shared;
 import { readPart10Info } from '../src/index.js';
 
 const HERE = fileURLToPath(import.meta.url);
 const CLI = resolve(REPO_ROOT, 'packages/cli/dist/src/main.js');
-const inNs = process.env.DICOMKIT_NETNS === '1';
-
-function needNetns(): string | false {
-  const r = spawnSync('unshare', ['--net', 'true']);
-  if (r.status === 0) return false;
-  const msg = 'unshare --net is not permitted here (needs root): skipped';
-  console.log(`# SKIP ${msg}`);
-  return msg;
-}
-
-if (!inNs) {
-  const skip = needCommand('storescp') || needCommand('unshare') || needTestdata() || needNetns();
-  test('dcmtk interop scenarios (in a loopback-only network namespace)', { skip, timeout: 240_000 }, () => {
-    const r = spawnSync(
-      'unshare',
-      ['--net', 'sh', '-c', `ip link set lo up && exec "${process.execPath}" --test-reporter=spec "${HERE}"`],
-      {
-        env: {
-          ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT')),
-          DICOMKIT_NETNS: '1',
-        },
-        encoding: 'utf8',
-        timeout: 230_000,
-      },
-    );
-    process.stdout.write(
-      r.stdout
-        .split('\n')
-        .map((l) => `  ${l}`)
-        .join('\n'),
-    );
-    process.stderr.write(r.stderr);
-    assert.equal(r.status, 0, 'some interop scenarios failed (see above)');
+if (!IN_NETNS) {
+  testInNetns('dcmtk interop scenarios (in a loopback-only network namespace)', HERE, {
+    skip: needCommand('storescp') || needCommand('unshare') || needTestdata() || needNetns(),
+    timeoutMs: 230_000,
   });
 } else {
   scenarios();
@@ -79,28 +60,10 @@ function start(cmd: string, args: string[]): ChildProcess {
   return c;
 }
 
-async function waitPort(port: number): Promise<void> {
-  const { connect } = await import('node:net');
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((r) => {
-      const s = connect(port, '127.0.0.1', () => {
-        s.destroy();
-        r(true);
-      });
-      s.on('error', () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
-
-async function stop(c: ChildProcess): Promise<void> {
-  if (c.exitCode !== null) return;
-  const done = new Promise((r) => c.once('exit', r));
-  c.kill('SIGTERM');
-  await done;
-}
+const waitPort = (port: number) => sharedWaitPort(port, 100);
+const stop = async (c: ChildProcess): Promise<void> => {
+  await stopProcess(c);
+};
 
 /** One file per transfer syntax present in the test data (storage SOP classes, Part 10, dcmtk reads it). */
 function filesPerTransferSyntax(): { path: string; ts: string; uid: string }[] {
