@@ -6,16 +6,14 @@
  */
 import {
   CommandField,
-  FileSink,
-  part10Header,
   Status,
-  TempFileReserve,
+  StorageSinks,
   type AcceptedContext,
   type Association,
   type Command,
   type DimseMessage,
+  type FileSink,
   type ServiceProvider,
-  type TempFile,
 } from '@dicomkit/net';
 import { rm } from 'node:fs/promises';
 import { isDicomError } from '@dicomkit/core';
@@ -33,39 +31,19 @@ export interface StoreEvent {
 
 export class ArchiveStorageScp implements ServiceProvider {
   readonly commands = [CommandField.CStoreRq];
-  private readonly reserves = new WeakMap<Association, TempFileReserve>();
+  private readonly sinks: StorageSinks;
 
   constructor(
     readonly blobs: BlobStore,
     readonly index: ArchiveIndex,
     readonly onStore: (e: StoreEvent) => void = () => undefined,
-  ) {}
-
-  sinkFor(command: Command, context: AcceptedContext, association: Association): FileSink {
-    const header = part10Header(
-      command.AffectedSOPClassUID ?? context.abstractSyntax,
-      command.AffectedSOPInstanceUID ?? '',
-      context.transferSyntax,
-      association.callingAeTitle,
-    );
-    let temp: TempFile | undefined;
-    try {
-      temp = this.reserveFor(association).take();
-    } catch {
-      // Creating the file failed: FileSink tries again and turns the error into Out of Resources.
-    }
-    return new FileSink(this.blobs.tempDirectory, header, true, temp);
+  ) {
+    // Two temporary files ahead per association, fsynced, in the blob store's temporary folder.
+    this.sinks = new StorageSinks(blobs.tempDirectory, true, 2);
   }
 
-  private reserveFor(association: Association): TempFileReserve {
-    let r = this.reserves.get(association);
-    if (!r) {
-      const reserve = new TempFileReserve(this.blobs.tempDirectory, 2);
-      this.reserves.set(association, reserve);
-      association.whenEnding(() => reserve.dispose());
-      r = reserve;
-    }
-    return r;
+  sinkFor(command: Command, context: AcceptedContext, association: Association): FileSink {
+    return this.sinks.sinkFor(command, context, association);
   }
 
   async handle(message: DimseMessage, association: Association): Promise<void> {

@@ -18,6 +18,7 @@ export * from './services/verification.js';
 export * from './services/file-sink.js';
 export * from './services/temp-files.js';
 export * from './services/storage-scp.js';
+export * from './services/storage-sinks.js';
 export * from './services/storage-scu.js';
 export * from './ae.js';
 export * from './services/matching.js';

@@ -9,9 +9,8 @@ import type { Association, DimseMessage } from '../association.js';
 import type { AcceptedContext } from '../negotiation.js';
 import { CommandField, type Command } from '../dimse/command.js';
 import { Status, statusCategory } from '../dimse/status.js';
-import { FileSink, part10Header } from './file-sink.js';
-import { TempFileReserve, type TempFile } from './temp-files.js';
-import type { DataSink } from '../dimse/sink.js';
+import type { FileSink } from './file-sink.js';
+import { StorageSinks } from './storage-sinks.js';
 import type { ServiceProvider } from './registry.js';
 
 /** What a storage handler learns about a received object. */
@@ -47,39 +46,15 @@ export function safeFileName(uid: string): string {
 
 export class StorageScp implements ServiceProvider {
   readonly commands = [CommandField.CStoreRq];
-  private readonly sinks = new WeakMap<DataSink, FileSink>();
+  private readonly sinks: StorageSinks;
 
-  constructor(readonly options: StorageScpOptions) {}
+  constructor(readonly options: StorageScpOptions) {
+    this.sinks = new StorageSinks(options.directory, options.fsync ?? true);
+  }
 
   sinkFor(command: Command, context: AcceptedContext, association: Association): FileSink {
-    const header = part10Header(
-      command.AffectedSOPClassUID ?? context.abstractSyntax,
-      command.AffectedSOPInstanceUID ?? '',
-      context.transferSyntax,
-      association.callingAeTitle,
-    );
-    let temp: TempFile | undefined;
-    try {
-      temp = this.reserveFor(association).take();
-    } catch {
-      // Creating the file failed: FileSink tries again and turns the error into Out of Resources.
-    }
-    return new FileSink(this.options.directory, header, this.options.fsync ?? true, temp);
+    return this.sinks.sinkFor(command, context, association);
   }
-
-  /** Temporary files created ahead for an association's C-STOREs; removed when it ends. */
-  private reserveFor(association: Association): TempFileReserve {
-    let r = this.reserves.get(association);
-    if (!r) {
-      const reserve = new TempFileReserve(this.options.directory);
-      this.reserves.set(association, reserve);
-      association.whenEnding(() => reserve.dispose());
-      r = reserve;
-    }
-    return r;
-  }
-
-  private readonly reserves = new WeakMap<Association, TempFileReserve>();
 
   async handle(message: DimseMessage, association: Association): Promise<void> {
     const sink = message.sink as FileSink | undefined;
