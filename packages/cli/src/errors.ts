@@ -10,16 +10,8 @@ export function reportAndExit(e: unknown, context?: string): never {
   const prefix = context ? `${context}: ` : '';
   let msg: string;
   if (isDicomError(e)) msg = e.describe();
-  else if (e instanceof UsageError) msg = e.message;
-  else if (
-    e &&
-    typeof e === 'object' &&
-    'code' in e &&
-    typeof (e as { code: unknown }).code === 'string' &&
-    (e as { code: string }).code.startsWith('E')
-  ) {
-    msg = (e as unknown as Error).message; // Node system errors: ENOENT, EACCES, ECONNREFUSED…
-  } else msg = e instanceof Error ? e.message : String(e);
+  // UsageError, Node system errors (ENOENT, EACCES, ECONNREFUSED…) and the rest: their message.
+  else msg = e instanceof Error ? e.message : String(e);
   process.stderr.write(`dicomkit: ${prefix}${msg}\n`);
   if (process.env.DICOMKIT_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
   process.exit(1);

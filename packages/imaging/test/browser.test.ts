@@ -18,6 +18,12 @@ import { parseDicom } from '@dicomkit/core';
 import { getFrame, pixelDescription, renderFrame, type PixelArray } from '../src/index.js';
 import { needCommand, needTestdata, TESTDATA } from '@dicomkit/core/test/shared';
 
+/** What the page's bundle (ENTRY below) puts on its global object. */
+declare global {
+  var decodeAll: (paths: readonly string[], frames: number) => Promise<unknown>;
+  var poolDecodeAll: (paths: readonly string[], frames: number) => Promise<unknown>;
+}
+
 const CHROMIUM = '/usr/bin/chromium';
 const FRAMES = 3;
 const FILES = [
@@ -183,21 +189,14 @@ test(
       });
       await page.goto(`http://127.0.0.1:${port}/index.html`);
       await page.waitForFunction('globalThis.ready === true', undefined, { timeout: 30_000 });
-      const got = (await page.evaluate(
-        ([paths, n]) =>
-          (globalThis as unknown as { decodeAll(p: string[], n: number): Promise<unknown> }).decodeAll(
-            paths,
-            n,
-          ),
-        [FILES, FRAMES] as const,
-      )) as Record<string, { frames?: string[]; render?: string; error?: string }>;
-      const pooled = (await page.evaluate(
-        ([paths, n]) =>
-          (
-            globalThis as unknown as { poolDecodeAll(p: string[], n: number): Promise<unknown> }
-          ).poolDecodeAll(paths, n),
-        [FILES, FRAMES] as const,
-      )) as Record<string, { frames?: string[]; error?: string }>;
+      const got = (await page.evaluate(([paths, n]) => globalThis.decodeAll(paths, n), [
+        FILES,
+        FRAMES,
+      ] as const)) as Record<string, { frames?: string[]; render?: string; error?: string }>;
+      const pooled = (await page.evaluate(([paths, n]) => globalThis.poolDecodeAll(paths, n), [
+        FILES,
+        FRAMES,
+      ] as const)) as Record<string, { frames?: string[]; error?: string }>;
       assert.deepEqual(errors, []);
       let frames = 0;
       for (const p of FILES) {

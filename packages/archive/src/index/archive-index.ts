@@ -36,7 +36,7 @@ export class ArchiveIndex {
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
     const db = new Kysely<IndexSchema>({ dialect: new SqliteDialect({ database }) });
-    await migrateToLatest(db as unknown as Kysely<unknown>, 'sqlite');
+    await migrateToLatest(db, 'sqlite');
     return new ArchiveIndex(db, 'sqlite');
   }
 

@@ -89,7 +89,7 @@ function migrations(dialect: IndexDialect): Record<string, Migration> {
 }
 
 /** Brings the schema up to date; throws with the failing migration's error. */
-export async function migrateToLatest(db: AnyDb, dialect: IndexDialect): Promise<void> {
+export async function migrateToLatest<DB>(db: Kysely<DB>, dialect: IndexDialect): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   if (error) {

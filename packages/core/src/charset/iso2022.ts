@@ -11,6 +11,7 @@
 import type { VR } from '../encoding/vr.js';
 import { VR_INFO } from '../encoding/vr.js';
 import { graphicSet, type GraphicSet } from './graphic-set.js';
+import { fromCodes } from './single-byte.js';
 import { ESCAPE_SEQUENCES, escapeFor, type DefinedTerm } from './terms.js';
 
 const ESC = 0x1b;
@@ -185,7 +186,7 @@ export function decodeIso2022(bytes: Uint8Array, setup: Iso2022Setup, resets: Ui
 }
 
 function latin1Run(bytes: Uint8Array, from: number, to: number): string {
-  return String.fromCharCode.apply(null, bytes.subarray(from, to) as unknown as number[]);
+  return fromCodes(bytes.subarray(from, to));
 }
 
 /**

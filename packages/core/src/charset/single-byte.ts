@@ -53,22 +53,21 @@ function glTable(id: GraphicSetId): Uint16Array {
   return t;
 }
 
-/** Builds a string from UTF-16 code units (in chunks: apply() has an argument limit). */
-export function fromCodes(codes: Uint16Array): string {
-  if (codes.length <= 4096) return String.fromCharCode.apply(null, codes as unknown as number[]);
+/**
+ * Builds a string from UTF-16 code units. `String.fromCharCode` applied to the typed array (Reflect.apply takes any
+ * array-like): 5–7× faster than spreading it; in chunks, as apply has an argument limit.
+ */
+export function fromCodes(codes: Uint8Array | Uint16Array): string {
+  if (codes.length <= 4096) return Reflect.apply(String.fromCharCode, null, codes) as string;
   let s = '';
   for (let i = 0; i < codes.length; i += 4096)
-    s += String.fromCharCode.apply(null, codes.subarray(i, i + 4096) as unknown as number[]);
+    s += Reflect.apply(String.fromCharCode, null, codes.subarray(i, i + 4096)) as string;
   return s;
 }
 
 /** Bytes as ISO 8859-1 (each byte is its code point): the default repertoire read leniently, and ISO_IR 100. */
 export function latin1(bytes: Uint8Array): string {
-  if (bytes.length <= 4096) return String.fromCharCode.apply(null, bytes as unknown as number[]);
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 4096)
-    s += String.fromCharCode.apply(null, bytes.subarray(i, i + 4096) as unknown as number[]);
-  return s;
+  return fromCodes(bytes);
 }
 
 function reverse(table: Uint16Array, from: number, to: number): Map<number, number> {

@@ -127,11 +127,10 @@ const BY_TAG = new Map(FIELDS.map(([name, tag, vr]) => [tag, { name, vr }]));
  * C-STORE costs no more than a few hundred bytes of work.
  */
 export function encodeCommand(cmd: Command): Uint8Array {
-  const rec = cmd as unknown as Record<string, unknown>;
   const parts: { tag: number; bytes: Uint8Array }[] = [];
   let total = 0;
   for (const [name, tag, vr] of FIELDS) {
-    const v = rec[name];
+    const v = cmd[name];
     if (v === undefined) continue;
     let bytes: Uint8Array;
     if (vr === 'US') {
@@ -181,7 +180,7 @@ export function encodeCommand(cmd: Command): Uint8Array {
  */
 export function decodeCommand(bytes: Uint8Array): Command {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out: Record<string, unknown> = {};
+  const out: Partial<Record<Field, number | string | number[]>> = {};
   let o = 0;
   while (o < bytes.length) {
     if (o + 8 > bytes.length)
@@ -228,7 +227,7 @@ export function decodeCommand(bytes: Uint8Array): Command {
     throw new DicomError('DIMSE_ERROR', 'command set without Command Data Set Type (0000,0800)', {
       tagPath: '(0000,0800)',
     });
-  return out as unknown as Command;
+  return out as Command;
 }
 
 export function hasDataset(cmd: Command): boolean {

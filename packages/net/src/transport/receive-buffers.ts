@@ -69,12 +69,12 @@ export function adoptAccepted(
   accepted: Socket,
   onread: { buffer: Buffer; callback: (n: number, b: Uint8Array) => boolean },
 ): Socket | undefined {
-  const old = accepted as unknown as SocketInternals;
+  const old = accepted as Socket & SocketInternals;
   if (!old._handle || accepted.readableFlowing === true || accepted.bytesRead > 0) return undefined;
   const handle = old._handle;
   old._handle = null;
   const socket = new Socket({ handle, onread } as ConstructorParameters<typeof Socket>[0]);
-  const s = socket as unknown as SocketInternals;
+  const s = socket as Socket & SocketInternals;
   s.server = old.server;
   s._server = old._server;
   socket.once('close', () => returnReceiveBuffer(onread.buffer));
