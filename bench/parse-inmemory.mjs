@@ -4,39 +4,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import dp from 'dicom-parser';
 import { parseDicom } from '../packages/core/dist/src/index.js';
+import { visitDicomkit, visitDicomParser } from './visit-values.mjs';
 
 const i = process.argv.indexOf('--data');
 const data = i > 0 ? process.argv[i + 1] : '/tmp/bench-data';
 const files = readFileSync(join(data, 'lists/ct.list'), 'utf8').split('\n').filter(Boolean);
 const bufs = files.map((f) => readFileSync(f));
 
-const visit = (ds) => {
-  let n = 0;
-  for (const el of ds) {
-    if (el.items) for (const it of el.items) n += visit(it);
-    else if (el.tag !== 0x7fe00010) {
-      const v = ds.value(el.tag);
-      n += v && v.length !== undefined ? v.length : 1;
-    }
-  }
-  return n;
-};
-const numeric = { US: 'uint16', SS: 'int16', UL: 'uint32', SL: 'int32', FL: 'float', FD: 'double' };
-const sizes = { uint16: 2, int16: 2, uint32: 4, int32: 4, float: 4, double: 8 };
-const dpVisit = (ds) => {
-  let n = 0;
-  for (const k in ds.elements) {
-    const el = ds.elements[k];
-    if (el.items) for (const it of el.items) n += dpVisit(it.dataSet);
-    else if (k !== 'x7fe00010') {
-      const f = numeric[el.vr];
-      if (f) for (let j = 0; j < el.length / sizes[f]; j++) n += ds[f](k, j) ? 1 : 0;
-      else if (el.vr === 'OB' || el.vr === 'OW' || el.vr === 'UN' || el.vr === 'OF') n += el.length;
-      else n += (ds.string(k) ?? '').length;
-    }
-  }
-  return n;
-};
 const time = (fn) => {
   const t = process.hrtime.bigint();
   for (const b of bufs) fn(b);
@@ -51,8 +25,8 @@ const runs = {
 for (let r = 0; r < 11; r++) {
   runs['dicomkit lazy'].push(time((b) => parseDicom(b)));
   runs['dicom-parser lazy'].push(time((b) => dp.parseDicom(b)));
-  runs['dicomkit decode'].push(time((b) => visit(parseDicom(b).dataset)));
-  runs['dicom-parser decode'].push(time((b) => dpVisit(dp.parseDicom(b))));
+  runs['dicomkit decode'].push(time((b) => visitDicomkit(parseDicom(b).dataset)));
+  runs['dicom-parser decode'].push(time((b) => visitDicomParser(dp.parseDicom(b))));
 }
 const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(
