@@ -8,7 +8,17 @@ export * from './frames/pixel-array.js';
 export { nativeFrameFromBytes, unpackBits, packBits } from './frames/native.js';
 export * from './frames/frames.js';
 export type { FrameCodec, DecodedFrame, EncodedFrame, EncodeOptions, CodecLoader } from './codecs/codec.js';
-export { registerCodec, getCodec, hasCodec, registeredTransferSyntaxes, TS } from './codecs/registry.js';
+export {
+  registerCodec,
+  getCodec,
+  codecLoader,
+  hasCodec,
+  registeredTransferSyntaxes,
+  TS,
+} from './codecs/registry.js';
+export { j2kUsesMct } from './codecs/jpeg-markers.js';
+export { wasmOutput } from './codecs/wasm/buffers.js';
+export type { WasmFrameInfo } from './codecs/wasm/emscripten.js';
 export { decodeRle, encodeRle } from './codecs/rle.js';
 export {
   decodeJpegLossless,

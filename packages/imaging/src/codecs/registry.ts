@@ -18,6 +18,14 @@ export function registerCodec(transferSyntaxUid: string, loader: CodecLoader): v
   loaded.delete(transferSyntaxUid);
 }
 
+/**
+ * The loader registered for a transfer syntax, without loading it: what a replacement codec keeps to hand over what
+ * it does not do itself (e.g. a native decoder that leaves encoding to the WASM codec it replaces).
+ */
+export function codecLoader(transferSyntaxUid: string): CodecLoader | undefined {
+  return loaders.get(transferSyntaxUid);
+}
+
 /** Whether a codec is registered for a transfer syntax. */
 export function hasCodec(transferSyntaxUid: string): boolean {
   return loaders.has(transferSyntaxUid);

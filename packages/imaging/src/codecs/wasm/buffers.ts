@@ -28,7 +28,9 @@ export function frameInfoFor(d: PixelDescription): WasmFrameInfo {
 
 /**
  * Copies a decoder's output into a typed array of the description's kind. Checks the decoded geometry against
- * the description: a codestream that disagrees with the dataset is an error, not a guess.
+ * the description: a codestream that disagrees with the dataset is an error, not a guess. Any decoder that hands
+ * out interleaved samples as bytes (one per sample up to 8 bits, two little-endian above) can use it, a WASM heap
+ * view or not (@dicomkit/imaging-native does).
  */
 export function wasmOutput(
   heapView: ArrayBufferView,

@@ -1,0 +1,49 @@
+/**
+ * The compiled Node-API module (native/codecs.cc → build/dicomkit-codecs.node), loaded once, if it was built.
+ * `npm install` builds it when a C++ compiler and the OpenJPEG and OpenJPH headers are present (scripts/build.mjs);
+ * without it every function here says so and @dicomkit/imaging's WASM codecs stay in charge.
+ */
+import { createRequire } from 'node:module';
+
+/** What the native decoders return: interleaved samples, one byte each up to 8 bits, two (little endian) above. */
+export interface DecodedCodestream {
+  columns: number;
+  rows: number;
+  samples: number;
+  bitsStored: number;
+  signed: boolean;
+  bytes: Uint8Array;
+}
+
+/** [Columns, Rows, Samples per Pixel] as the dataset declares them: checked before anything is decoded. */
+export type ExpectedGeometry = [columns: number, rows: number, samples: number];
+
+export interface NativeAddon {
+  decodeJpeg2000(codestream: Uint8Array, expected: ExpectedGeometry): DecodedCodestream;
+  decodeHtj2k(codestream: Uint8Array, expected: ExpectedGeometry): DecodedCodestream;
+  versions(): { openjpeg: string };
+}
+
+let addon: NativeAddon | undefined;
+let loadError: Error | undefined;
+
+/** The native module, or an Error saying why it is not there. */
+export function loadAddon(): NativeAddon | Error {
+  if (addon) return addon;
+  if (loadError) return loadError;
+  try {
+    addon = createRequire(import.meta.url)('../../build/dicomkit-codecs.node') as NativeAddon;
+    return addon;
+  } catch (e) {
+    loadError = new Error(
+      `the native codecs are not built (npm install builds them with a C++ compiler and the OpenJPEG and OpenJPH headers; Debian: g++ libopenjp2-7-dev libopenjph-dev): ${(e as Error).message}`,
+      { cause: e },
+    );
+    return loadError;
+  }
+}
+
+/** Whether the native codecs were built and load in this process. */
+export function nativeCodecsAvailable(): boolean {
+  return !(loadAddon() instanceof Error);
+}
