@@ -18,6 +18,9 @@ import { readDicomFileSync } from '@dicomkit/core/node';
 import {
   encapsulatedFrameBytes,
   getCodec,
+  decodedFrame,
+  decodeWithCodec,
+  frameSource,
   getFrame,
   pixelDescription,
   storedValues,
@@ -26,6 +29,12 @@ import {
   TS,
 } from '@dicomkit/imaging';
 import { alternatives } from './imaging-js.mjs';
+import {
+  createNativeCodecPool,
+  loadAddon,
+  nativeCodecsAvailable,
+  nativeFrameCodec,
+} from '@dicomkit/imaging-native';
 import {
   djxlMs,
   has,
@@ -153,6 +162,50 @@ function timeTool(cmd, args, input, n, pin) {
 
 const throughput = []; // table 1
 const native = []; // table 2
+const nativeExtra = []; // table 2, @dicomkit/imaging-native rows (after the WASM rows)
+
+/**
+ * dicomkit decoding `encoded` (a file of JPEG 2000 or HTJ2K frames) through @dicomkit/imaging-native: in process
+ * (the native frame codec behind getFrame's steps) and through a native codec pool of one child process.
+ */
+async function nativeVariants(family, encoded) {
+  if (!encoded || !['JPEG 2000', 'HTJ2K'].includes(family) || !nativeCodecsAvailable()) return [];
+  const addon = loadAddon();
+  const codec = nativeFrameCodec(
+    'native',
+    family === 'HTJ2K' ? addon.decodeHtj2k : addon.decodeJpeg2000,
+    undefined,
+  );
+  const n = pixelDescription(encoded.dataset).numberOfFrames;
+  const inProcess = async (i) => {
+    const src = frameSource(encoded.dataset, encoded.transferSyntax, i % n);
+    return decodedFrame(
+      i % n,
+      src.description,
+      await decodeWithCodec(codec, src.bytes, src.description, i % n),
+    );
+  };
+  const pool = createNativeCodecPool({ processes: 1, perWorker: 1 });
+  const streaming = createNativeCodecPool({ processes: 1 });
+  return [
+    { label: '@dicomkit/imaging-native in process', decode: inProcess },
+    {
+      label: '@dicomkit/imaging-native pool, 1 process',
+      decode: (i) => pool.getFrame(encoded.dataset, encoded.transferSyntax, i % n),
+      close: () => pool.close(),
+    },
+    {
+      // A series read frame after frame: the pool keeps two frames in flight, so the child decodes one while this
+      // process takes the last one out (two cores at work; the decoding itself on one).
+      label: '@dicomkit/imaging-native pool, 1 process, series (2 frames in flight)',
+      decode: async () => {
+        for await (const frame of streaming.frames(encoded.dataset, encoded.transferSyntax)) void frame;
+      },
+      framesPerCall: n,
+      close: () => streaming.close(),
+    },
+  ];
+}
 const js = []; // table 3
 const summary = []; // per codec: ours, native, best JS
 
@@ -189,6 +242,27 @@ async function compareDecoders(image, codecName, family, codestream, d, ours, lo
       nrow['pixels ≠ ours'] = compare(ours.pixels, harnessSamples(first.samples, d), d);
       const n = Math.max(3, Math.min(FRAMES, Math.ceil(1500 / first.ms)));
       vsNative = await paired(oursRound, () => runHarness(h.bin, file, 1, n).ms);
+      // @dicomkit/imaging-native (JPEG 2000, HTJ2K): the same frames through the native libraries, in process and
+      // through a one-process native codec pool (IPC included), against the same native harness.
+      for (const v of await nativeVariants(family, ours.encoded)) {
+        const vn = await callsPerRound(v.decode);
+        const per = v.framesPerCall ?? 1;
+        const p = await paired(
+          async () => (await round(v.decode, vn)) / per,
+          () => runHarness(h.bin, file, 1, n).ms,
+        );
+        const vrow = { ...nrow, codec: `${codecName} — ${v.label}` };
+        vrow['native library'] = h.library;
+        vrow['pixels ≠ ours'] = v.framesPerCall
+          ? 'as above'
+          : compare(ours.pixels, (await v.decode(0)).pixels, d);
+        vrow['dicomkit ms'] = f2(p.ours);
+        vrow['native ms, 1 thread'] = f2(p.other);
+        vrow['dicomkit ÷ native'] = f2(p.ratio);
+        nativeExtra.push(vrow);
+        log(vrow);
+        await v.close?.();
+      }
       if (family === 'JPEG 2000') {
         const all = runHarness(h.bin, file, ROUNDS, n, { OPJ_THREADS: String(CORES) });
         nrow[`native ms, ${CORES} threads`] = f2(all.ms);
@@ -411,6 +485,7 @@ for (const [label, path] of sources) {
     const ours = {
       decode: (i) => getFrame(encoded.dataset, encoded.transferSyntax, i % n),
       pixels: (await getFrame(encoded.dataset, encoded.transferSyntax, 0)).pixels,
+      encoded,
     };
     await compareDecoders(
       label,
@@ -527,7 +602,7 @@ out(table(throughput));
 out(
   '\n2. Decode in process against the native library, same codestream, milliseconds per frame. dicomkit (getFrame) and the native library timed in alternating rounds (medians; "dicomkit ÷ native": median of the per-round ratios). Native: bench/native/ harnesses (decode from memory, one thread, one process per round); JPEG XL: djxl --num_reps, its own timer. "CLI own timer": the figure the tool prints (opj_decompress: "decode time", including reading the file). "pixels ≠ ours": pixels where the native output differs from ours (max difference).\n',
 );
-out(table(native));
+out(table([...native, ...nativeExtra]));
 out(
   '\n3. JavaScript alternatives, same codestream, each timed in rounds alternating with dicomkit (its own dicomkit column): ms per frame and megapixels/s; "dicomkit ÷ this" (median of per-round ratios) < 1 means dicomkit is faster. "(…, ours)": the WASM build dicomkit uses, called directly (our frame handling\'s overhead).\n',
 );

@@ -87,3 +87,23 @@ test(
     }
   },
 );
+
+test(
+  'convert --native: JPEG 2000 and HTJ2K decoded by the native codecs give the same file as WASM',
+  { skip: needTestdata() },
+  () => {
+    for (const src of ['pydicom-data/US1_J2KR.dcm', 'pydicom-data/HTJ2KLossless_08_RGB.dcm']) {
+      const wasm = join(dir, 'wasm.dcm');
+      const native = join(dir, 'native.dcm');
+      let r = runCli(['convert', join(TESTDATA, src), wasm, '-t', 'ExplicitVRLittleEndian']);
+      assert.equal(r.status, 0, r.stderr);
+      r = runCli(['convert', join(TESTDATA, src), native, '-t', 'ExplicitVRLittleEndian', '--native']);
+      if (r.status !== 0 && /not built/.test(r.stderr)) {
+        console.log(`# SKIP native codecs not built: ${r.stderr.trim()}`);
+        return;
+      }
+      assert.equal(r.status, 0, r.stderr);
+      assert.ok(readFileSync(native).equals(readFileSync(wasm)), src);
+    }
+  },
+);

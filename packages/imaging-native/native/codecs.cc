@@ -19,6 +19,9 @@
 #include <openjph/ojph_message.h>
 #include <openjph/ojph_params.h>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <cstdarg>
 #include <cstdint>
 #include <cstdio>
@@ -30,32 +33,60 @@
 
 namespace {
 
+[[noreturn]] void fail(const std::string& why) { throw std::runtime_error(why); }
+
+// The decoded samples: a malloc'd buffer handed to JavaScript as is (an external ArrayBuffer freed by its
+// finalizer), so the frame is written once and never copied or zero-filled on the way.
 struct Decoded {
   uint32_t columns = 0, rows = 0, samples = 0, bitsStored = 0;
   bool isSigned = false;
-  std::vector<uint8_t> bytes;
+  uint8_t* bytes = nullptr;
+  size_t length = 0;
+  Decoded() = default;
+  Decoded(const Decoded&) = delete;
+  Decoded& operator=(const Decoded&) = delete;
+  Decoded(Decoded&& o) noexcept { *this = std::move(o); }
+  Decoded& operator=(Decoded&& o) noexcept {
+    std::swap(columns, o.columns);
+    std::swap(rows, o.rows);
+    std::swap(samples, o.samples);
+    std::swap(bitsStored, o.bitsStored);
+    std::swap(isSigned, o.isSigned);
+    std::swap(bytes, o.bytes);
+    std::swap(length, o.length);
+    return *this;
+  }
+  ~Decoded() { std::free(bytes); }
+  void allocate(bool wide) {
+    length = size_t(columns) * rows * samples * (wide ? 2 : 1);
+    bytes = static_cast<uint8_t*>(std::malloc(length ? length : 1));
+    if (!bytes) fail("out of memory for the decoded frame");
+  }
+  // Writes `count` samples of component `c` starting at pixel `first` (interleaved by `samples`).
+  void store(bool wide, uint32_t c, size_t first, const int32_t* src, size_t count) {
+    const size_t step = samples;
+    if (wide) {
+      uint8_t* o = bytes + 2 * (first * step + c);
+      for (size_t i = 0; i < count; i++, o += 2 * step) {
+        const uint16_t v = uint16_t(src[i]);
+        std::memcpy(o, &v, 2);  // little endian hosts (x86-64, arm64)
+      }
+    } else {
+      uint8_t* o = bytes + first * step + c;
+      for (size_t i = 0; i < count; i++, o += step) *o = uint8_t(src[i]);
+    }
+  }
 };
 
 struct Expected {
   uint32_t columns, rows, samples;
 };
 
-[[noreturn]] void fail(const std::string& why) { throw std::runtime_error(why); }
-
 void checkGeometry(const Expected& e, uint32_t columns, uint32_t rows, uint32_t samples, uint32_t bits) {
   if (columns != e.columns || rows != e.rows || samples != e.samples)
     fail("the codestream holds " + std::to_string(columns) + "×" + std::to_string(rows) + "×" + std::to_string(samples) +
          "; the dataset says " + std::to_string(e.columns) + "×" + std::to_string(e.rows) + "×" + std::to_string(e.samples));
   if (bits < 1 || bits > 16) fail("the codestream's samples have " + std::to_string(bits) + " bits (1 to 16 supported)");
-}
-
-// Stores sample `v` (already in range for `bits`) at index i of the interleaved output.
-inline void put(std::vector<uint8_t>& out, bool wide, size_t i, int32_t v) {
-  if (wide) {
-    out[2 * i] = uint8_t(v & 0xff);
-    out[2 * i + 1] = uint8_t((v >> 8) & 0xff);
-  } else
-    out[i] = uint8_t(v);
 }
 
 // ---- OpenJPEG: JPEG 2000 (ISO 15444-1), from memory ----
@@ -131,12 +162,8 @@ Decoded decodeJpeg2000(const uint8_t* data, size_t length, const Expected& expec
         fail("the codestream's components differ in size or precision (subsampled components are not supported)");
     }
     const bool wide = d.bitsStored > 8;
-    const size_t pixels = size_t(d.columns) * d.rows;
-    d.bytes.resize(pixels * d.samples * (wide ? 2 : 1));
-    for (uint32_t c = 0; c < d.samples; c++) {
-      const OPJ_INT32* src = image->comps[c].data;
-      for (size_t i = 0; i < pixels; i++) put(d.bytes, wide, i * d.samples + c, src[i]);
-    }
+    d.allocate(wide);
+    for (uint32_t c = 0; c < d.samples; c++) d.store(wide, c, 0, image->comps[c].data, size_t(d.columns) * d.rows);
   } catch (...) {
     if (image) opj_image_destroy(image);
     opj_stream_destroy(stream);
@@ -173,14 +200,14 @@ Decoded decodeHtj2kLines(const uint8_t* data, size_t length, const Expected& exp
   }
   codestream.create();
   const bool wide = d.bitsStored > 8;
-  d.bytes.resize(size_t(d.columns) * d.rows * d.samples * (wide ? 2 : 1));
+  d.allocate(wide);
   std::vector<uint32_t> row(d.samples, 0);
   for (size_t n = 0; n < size_t(d.rows) * d.samples; n++) {
     ojph::ui32 c = 0;
     ojph::line_buf* line = codestream.pull(c);
     if (!line || c >= d.samples || row[c] >= d.rows) fail("the codestream gave more lines than it declares");
-    const size_t base = size_t(row[c]++) * d.columns * d.samples;
-    for (uint32_t x = 0; x < d.columns; x++) put(d.bytes, wide, base + size_t(x) * d.samples + c, line->i32[x]);
+    row[c]++;
+    d.store(wide, c, size_t(row[c] - 1) * d.columns, line->i32, d.columns);
   }
   codestream.close();
   return d;
@@ -279,12 +306,14 @@ napi_value decodeEntry(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   napi_value result, buffer, bytes, flag;
-  void* out = nullptr;
-  if (!ok(env, napi_create_object(env, &result)) ||
-      !ok(env, napi_create_arraybuffer(env, d.bytes.size(), &out, &buffer)))
+  if (!ok(env, napi_create_object(env, &result))) return nullptr;
+  // The buffer goes to JavaScript as it is; its finalizer frees it.
+  const size_t outLength = d.length;
+  if (!ok(env, napi_create_external_arraybuffer(
+                   env, d.bytes, outLength, [](napi_env, void* data, void*) { std::free(data); }, nullptr, &buffer)))
     return nullptr;
-  if (!d.bytes.empty()) std::memcpy(out, d.bytes.data(), d.bytes.size());
-  if (!ok(env, napi_create_typedarray(env, napi_uint8_array, d.bytes.size(), buffer, 0, &bytes)) ||
+  d.bytes = nullptr;
+  if (!ok(env, napi_create_typedarray(env, napi_uint8_array, outLength, buffer, 0, &bytes)) ||
       !ok(env, napi_set_named_property(env, result, "bytes", bytes)) ||
       !ok(env, napi_get_boolean(env, d.isSigned, &flag)) ||
       !ok(env, napi_set_named_property(env, result, "signed", flag)) ||
@@ -292,6 +321,80 @@ napi_value decodeEntry(napi_env env, napi_callback_info info) {
       !setNumber(env, result, "samples", d.samples) || !setNumber(env, result, "bitsStored", d.bitsStored))
     return nullptr;
   return result;
+}
+
+// ---- Shared memory between a native codec pool and its child processes ----
+// An anonymous memory file (memfd, Linux) mapped by the parent and, through an inherited descriptor, by the child:
+// codestreams and decoded frames cross it instead of the IPC pipe, which would copy and serialize each one twice.
+
+napi_value sharedArrayBuffer(napi_env env, void* base, size_t size) {
+  napi_value buffer;
+  if (!ok(env, napi_create_external_arraybuffer(
+                   env, base, size, [](napi_env, void* data, void* hint) { munmap(data, reinterpret_cast<size_t>(hint)); },
+                   reinterpret_cast<void*>(size), &buffer))) {
+    munmap(base, size);
+    return nullptr;
+  }
+  return buffer;
+}
+
+bool sizeArgument(napi_env env, napi_value v, size_t* size) {
+  double d = 0;
+  if (!ok(env, napi_get_value_double(env, v, &d))) return false;
+  if (!(d >= 1 && d <= 1024.0 * 1024 * 1024)) {
+    napi_throw_range_error(env, nullptr, "shared memory size must be 1 byte to 1 GiB");
+    return false;
+  }
+  *size = size_t(d);
+  return true;
+}
+
+// createSharedMemory(size) → { fd, buffer }: a new memory file of `size` bytes, mapped here.
+napi_value createSharedMemory(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  size_t size = 0;
+  if (!ok(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr)) || argc < 1 || !sizeArgument(env, argv[0], &size))
+    return nullptr;
+#ifdef __linux__
+  const int fd = memfd_create("dicomkit-codec-pool", MFD_CLOEXEC);
+#else
+  const int fd = -1;
+#endif
+  if (fd < 0 || ftruncate(fd, off_t(size)) != 0) {
+    if (fd >= 0) close(fd);
+    napi_throw_error(env, "ERR_DICOMKIT_SHARED_MEMORY", "cannot create shared memory (memfd_create)");
+    return nullptr;
+  }
+  void* base = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (base == MAP_FAILED) {
+    close(fd);
+    napi_throw_error(env, "ERR_DICOMKIT_SHARED_MEMORY", "cannot map shared memory");
+    return nullptr;
+  }
+  napi_value result, fdValue, buffer = sharedArrayBuffer(env, base, size);
+  if (!buffer || !ok(env, napi_create_object(env, &result)) || !ok(env, napi_create_int32(env, fd, &fdValue)) ||
+      !ok(env, napi_set_named_property(env, result, "fd", fdValue)) ||
+      !ok(env, napi_set_named_property(env, result, "buffer", buffer)))
+    return nullptr;
+  return result;
+}
+
+// mapSharedMemory(fd, size) → ArrayBuffer: the memory file behind an inherited descriptor, mapped here.
+napi_value mapSharedMemory(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  int32_t fd = -1;
+  size_t size = 0;
+  if (!ok(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr)) || argc < 2 ||
+      !ok(env, napi_get_value_int32(env, argv[0], &fd)) || !sizeArgument(env, argv[1], &size))
+    return nullptr;
+  void* base = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (base == MAP_FAILED) {
+    napi_throw_error(env, "ERR_DICOMKIT_SHARED_MEMORY", "cannot map the inherited shared memory");
+    return nullptr;
+  }
+  return sharedArrayBuffer(env, base, size);
 }
 
 napi_value versions(napi_env env, napi_callback_info) {
@@ -311,6 +414,8 @@ napi_value init(napi_env env, napi_value exports) {
       {"decodeJpeg2000", nullptr, decodeEntry<decodeJpeg2000>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"decodeHtj2k", nullptr, decodeEntry<decodeHtj2k>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"versions", nullptr, versions, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"createSharedMemory", nullptr, createSharedMemory, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"mapSharedMemory", nullptr, mapSharedMemory, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   if (!ok(env, napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties))) return nullptr;
   return exports;

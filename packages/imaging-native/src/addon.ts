@@ -22,6 +22,10 @@ export interface NativeAddon {
   decodeJpeg2000(codestream: Uint8Array, expected: ExpectedGeometry): DecodedCodestream;
   decodeHtj2k(codestream: Uint8Array, expected: ExpectedGeometry): DecodedCodestream;
   versions(): { openjpeg: string };
+  /** A new anonymous memory file of `size` bytes (Linux memfd), mapped: for a child process to map too. */
+  createSharedMemory(size: number): { fd: number; buffer: ArrayBuffer };
+  /** The memory file behind an inherited descriptor, mapped. */
+  mapSharedMemory(fd: number, size: number): ArrayBuffer;
 }
 
 let addon: NativeAddon | undefined;

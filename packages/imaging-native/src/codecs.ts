@@ -6,7 +6,7 @@
 import { DicomError } from '@dicomkit/core';
 import {
   j2kUsesMct,
-  wasmOutput,
+  wasmView,
   type CodecLoader,
   type FrameCodec,
   type PixelDescription,
@@ -35,7 +35,8 @@ export function nativeFrameCodec(
     name,
     decode(frame: Uint8Array, d: PixelDescription) {
       const out = decode(frame, [d.columns, d.rows, d.samplesPerPixel]);
-      const pixels = wasmOutput(
+      // The native buffer is this frame's own (not a WASM heap): taken as it is, without a copy.
+      const pixels = wasmView(
         out.bytes,
         {
           width: out.columns,

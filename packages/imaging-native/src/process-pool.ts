@@ -10,7 +10,9 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DicomError } from '@dicomkit/core';
 import { CodecPool, type CodecPoolOptions, type CodecResponse, type PoolWorker } from '@dicomkit/imaging';
-import { loadAddon } from './addon.js';
+import { closeSync } from 'node:fs';
+import { loadAddon, type NativeAddon } from './addon.js';
+import { SHARED_MEMORY_FD, SharedSlots, type SharedResponse } from './shared-slots.js';
 import type { RegisterNativeOptions } from './register.js';
 
 export interface NativeCodecPoolOptions extends CodecPoolOptions, RegisterNativeOptions {
@@ -30,14 +32,30 @@ const entry = fileURLToPath(new URL('./codec-process.js', import.meta.url));
 interface ChildSetup {
   families: RegisterNativeOptions;
   modules: string[];
+  /** Requests a child holds at once: its shared memory slots. */
+  slots: number;
 }
 
-function childWorker(setup: ChildSetup, frameTimeoutMs: number): PoolWorker {
-  const child: ChildProcess = fork(entry, [], {
-    serialization: 'advanced',
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    env: { ...process.env, DICOMKIT_NATIVE_SETUP: JSON.stringify(setup) },
-  });
+function childWorker(addon: NativeAddon, setup: ChildSetup, frameTimeoutMs: number): PoolWorker {
+  const memory = addon.createSharedMemory(SharedSlots.bytesFor(setup.slots));
+  const shared = new SharedSlots(memory.buffer, setup.slots);
+  let child: ChildProcess;
+  try {
+    child = fork(entry, [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc', memory.fd], // memory.fd becomes the child's SHARED_MEMORY_FD
+      env: { ...process.env, DICOMKIT_NATIVE_SETUP: JSON.stringify(setup) },
+    });
+  } finally {
+    closeSync(memory.fd); // the child has its own descriptor; the mapping here stays
+  }
+  // Which slot each request in flight uses.
+  const slotOf = new Map<number, number>();
+  const freeSlot = (): number | undefined => {
+    const used = new Set(slotOf.values());
+    for (let s = 0; s < setup.slots; s++) if (!used.has(s)) return s;
+    return undefined;
+  };
   // An idle pool does not keep the parent alive; a busy one does (until its answers arrive).
   const setBusy = (busy: boolean): void => {
     if (busy) {
@@ -75,13 +93,27 @@ function childWorker(setup: ChildSetup, frameTimeoutMs: number): PoolWorker {
     postMessage: (req) => {
       pending++;
       arm();
-      child.send(req);
+      const slot = freeSlot();
+      const viaMemory = slot === undefined ? undefined : shared.putRequest(req, slot);
+      if (viaMemory && slot !== undefined) slotOf.set(req.id, slot);
+      child.send(viaMemory ?? req);
     },
     onMessage: (listener) =>
-      child.on('message', (r: CodecResponse) => {
+      child.on('message', (r: SharedResponse) => {
         pending--;
         arm();
-        listener(r);
+        let answer: CodecResponse;
+        try {
+          answer = shared.takeResponse(r);
+        } catch (e) {
+          answer = {
+            id: r.id,
+            kind: 'error',
+            error: { code: 'INVALID_VALUE', message: (e as Error).message },
+          };
+        }
+        slotOf.delete(r.id);
+        listener(answer);
       }),
     onError: (listener) => {
       child.on('error', listener);
@@ -121,8 +153,9 @@ export function createNativeCodecPool(options: NativeCodecPoolOptions = {}): Cod
   const modules = (options.childModules ?? []).map((m) =>
     m.startsWith('file:') ? m : pathToFileURL(m).href,
   );
+  const slots = Math.max(1, options.perWorker ?? 2);
   return new CodecPool(
-    () => childWorker({ families, modules }, timeout),
+    () => childWorker(addon, { families, modules, slots }, timeout),
     options.processes ?? availableParallelism(),
     options,
   );

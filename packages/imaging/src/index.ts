@@ -17,7 +17,7 @@ export {
   TS,
 } from './codecs/registry.js';
 export { j2kUsesMct } from './codecs/jpeg-markers.js';
-export { wasmOutput } from './codecs/wasm/buffers.js';
+export { wasmOutput, wasmView } from './codecs/wasm/buffers.js';
 export type { WasmFrameInfo } from './codecs/wasm/emscripten.js';
 export { decodeRle, encodeRle } from './codecs/rle.js';
 export {

@@ -24,6 +24,7 @@ import { availableParallelism } from 'node:os';
 import { SingleBar, Presets } from 'cli-progress';
 import { pixelDescription, transcode, type TranscodeOptions } from '@dicomkit/imaging';
 import { createCodecPool } from '@dicomkit/imaging/node';
+import { createNativeCodecPool } from '@dicomkit/imaging-native';
 import { reportAndExit, UsageError } from '../errors.js';
 import { bulkUriNamer, intOption } from './web-model-options.js';
 
@@ -119,6 +120,8 @@ export interface ConvertOptions {
   indent: number;
   /** Worker threads for multi-frame transcoding (default: one per core; 1 = this thread only). */
   threads?: number;
+  /** Decode JPEG 2000 and HTJ2K with the native libraries, in child processes (@dicomkit/imaging-native). */
+  native?: boolean;
 }
 
 /** Re-encodes the pixel data: several frames at once in worker threads, with a progress bar on a terminal. */
@@ -126,11 +129,17 @@ async function transcodeFrames(
   file: Parameters<typeof transcode>[0],
   target: TransferSyntax,
   threads: number | undefined,
+  native: boolean,
   options: TranscodeOptions,
 ): ReturnType<typeof transcode> {
   const frames = pixelDescription(file.dataset).numberOfFrames;
   const n = Math.min(threads ?? availableParallelism(), frames);
-  const pool = n > 1 ? createCodecPool({ threads: n }) : undefined;
+  // --native: child processes with the native decoders (one even for one frame: a crash there is an error here).
+  const pool = native
+    ? createNativeCodecPool({ processes: Math.max(1, n) })
+    : n > 1
+      ? createCodecPool({ threads: n })
+      : undefined;
   const bar =
     process.stderr.isTTY && frames > 1
       ? new SingleBar(
@@ -181,7 +190,7 @@ export async function convert(input: string, output: string, o: ConvertOptions):
     throw new UsageError(`--distance must be 0..25, not ${o.distance}`);
   let file = { meta: source.meta, dataset: source.dataset, transferSyntax: source.transferSyntax ?? target };
   if (needsTranscoding(source.transferSyntax, target, source.dataset))
-    file = await transcodeFrames(file, target, o.threads, {
+    file = await transcodeFrames(file, target, o.threads, o.native === true, {
       ...(o.predictor === undefined ? {} : { predictor: o.predictor }),
       ...(o.distance === undefined ? {} : { distance: o.distance, lossless: o.distance === 0 }),
     });
@@ -230,6 +239,10 @@ export function registerConvert(program: Command): void {
       '--threads <n>',
       'worker threads compressing/decompressing the frames of a multi-frame image (default: one per core)',
       intOption('--threads'),
+    )
+    .option(
+      '--native',
+      'decode JPEG 2000 and HTJ2K with the system OpenJPEG/OpenJPH (@dicomkit/imaging-native, built at install), in child processes: 1.5–1.9× faster than WASM',
     )
     .action(async (input: string, output: string, o: ConvertOptions) => {
       try {
