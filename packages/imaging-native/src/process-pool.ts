@@ -12,7 +12,7 @@ import { DicomError } from '@dicomkit/core';
 import { CodecPool, type CodecPoolOptions, type CodecResponse, type PoolWorker } from '@dicomkit/imaging';
 import { closeSync } from 'node:fs';
 import { loadAddon, type NativeAddon } from './addon.js';
-import { SHARED_MEMORY_FD, SharedSlots, type SharedResponse } from './shared-slots.js';
+import { SharedSlots, type SharedResponse } from './shared-slots.js';
 import type { RegisterNativeOptions } from './register.js';
 
 export interface NativeCodecPoolOptions extends CodecPoolOptions, RegisterNativeOptions {
@@ -43,7 +43,7 @@ function childWorker(addon: NativeAddon, setup: ChildSetup, frameTimeoutMs: numb
   try {
     child = fork(entry, [], {
       serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc', memory.fd], // memory.fd becomes the child's SHARED_MEMORY_FD
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc', memory.fd], // memory.fd becomes the child's fd 4 (SHARED_MEMORY_FD)
       env: { ...process.env, DICOMKIT_NATIVE_SETUP: JSON.stringify(setup) },
     });
   } finally {

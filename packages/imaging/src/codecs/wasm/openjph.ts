@@ -2,6 +2,7 @@
  * HTJ2K, High-Throughput JPEG 2000 (ISO 15444-15; 1.2.840.10008.1.2.4.201, .202, .203) through OpenJPH compiled to
  * WASM (@cornerstonejs/codec-openjph). One decoder and one encoder instance, reused.
  */
+import { DicomError } from '@dicomkit/core';
 import type { FrameCodec } from '../codec.js';
 import { instantiate, type EmscriptenModule, type WasmDecoder, type WasmEncoder } from './emscripten.js';
 import { wasmOutput, wasmView, wasmInput, frameInfoFor } from './buffers.js';
@@ -76,6 +77,15 @@ export const openjphCodec = loadOnce('OpenJPH', async () => {
       decoder.getEncodedBuffer(frame.length).set(frame);
       decoder.decode();
       const info = decoder.getFrameInfo();
+      // This build reports a codestream OpenJPH gave up on as an empty image, not as an error.
+      if (info.width === 0 || info.height === 0 || info.componentCount === 0)
+        throw new DicomError(
+          'INVALID_VALUE',
+          'OpenJPH could not decode the codestream (it is corrupt or truncated)',
+          {
+            tagPath: 'PixelData',
+          },
+        );
       // OpenJPH undoes the RCT/ICT: the samples are RGB whatever the dataset says (YBR_RCT / YBR_ICT).
       if (info.isUsingColorTransform)
         return { pixels: wasmOutput(decoder.getDecodedBuffer(), info, d), photometricInterpretation: 'RGB' };
