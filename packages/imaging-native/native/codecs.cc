@@ -35,32 +35,24 @@ namespace {
 
 [[noreturn]] void fail(const std::string& why) { throw std::runtime_error(why); }
 
-// The decoded samples: a malloc'd buffer handed to JavaScript as is (an external ArrayBuffer freed by its
-// finalizer), so the frame is written once and never copied or zero-filled on the way.
+// The decoded samples, written straight into the ArrayBuffer JavaScript gets (created once the headers give the
+// size): V8 owns the memory and its collector sees it, and nothing is copied on the way. (A malloc'd buffer handed
+// over as an external ArrayBuffer was tried: Node runs such finalizers from the event loop, so a loop of decodes
+// that never yields — `for (…) await getFrame(…)` on data in memory — piled up gigabytes before any was freed.)
 struct Decoded {
   uint32_t columns = 0, rows = 0, samples = 0, bitsStored = 0;
   bool isSigned = false;
   uint8_t* bytes = nullptr;
   size_t length = 0;
-  Decoded() = default;
-  Decoded(const Decoded&) = delete;
-  Decoded& operator=(const Decoded&) = delete;
-  Decoded(Decoded&& o) noexcept { *this = std::move(o); }
-  Decoded& operator=(Decoded&& o) noexcept {
-    std::swap(columns, o.columns);
-    std::swap(rows, o.rows);
-    std::swap(samples, o.samples);
-    std::swap(bitsStored, o.bitsStored);
-    std::swap(isSigned, o.isSigned);
-    std::swap(bytes, o.bytes);
-    std::swap(length, o.length);
-    return *this;
-  }
-  ~Decoded() { std::free(bytes); }
+  napi_env env = nullptr;
+  napi_value buffer = nullptr;
+  explicit Decoded(napi_env e) : env(e) {}
   void allocate(bool wide) {
     length = size_t(columns) * rows * samples * (wide ? 2 : 1);
-    bytes = static_cast<uint8_t*>(std::malloc(length ? length : 1));
-    if (!bytes) fail("out of memory for the decoded frame");
+    void* data = nullptr;
+    if (napi_create_arraybuffer(env, length, &data, &buffer) != napi_ok || (!data && length))
+      fail("out of memory for the decoded frame");
+    bytes = static_cast<uint8_t*>(data);
   }
   // Writes `count` samples of component `c` starting at pixel `first` (interleaved by `samples`).
   void store(bool wide, uint32_t c, size_t first, const int32_t* src, size_t count) {
@@ -124,7 +116,7 @@ void keepMessage(const char* msg, void* user) {
 }
 void ignoreMessage(const char*, void*) {}
 
-Decoded decodeJpeg2000(const uint8_t* data, size_t length, const Expected& expected) {
+void decodeJpeg2000(Decoded& d, const uint8_t* data, size_t length, const Expected& expected) {
   // A raw codestream starts with SOC (FF 4F); anything else is tried as a JP2 file (seen inside DICOM).
   const bool raw = length >= 2 && data[0] == 0xff && data[1] == 0x4f;
   opj_codec_t* codec = opj_create_decompress(raw ? OPJ_CODEC_J2K : OPJ_CODEC_JP2);
@@ -140,7 +132,6 @@ Decoded decodeJpeg2000(const uint8_t* data, size_t length, const Expected& expec
   opj_stream_set_skip_function(stream, streamSkip);
   opj_stream_set_seek_function(stream, streamSeek);
   opj_image_t* image = nullptr;
-  Decoded d;
   try {
     opj_dparameters_t parameters;
     opj_set_default_decoder_parameters(&parameters);
@@ -173,19 +164,17 @@ Decoded decodeJpeg2000(const uint8_t* data, size_t length, const Expected& expec
   opj_image_destroy(image);
   opj_stream_destroy(stream);
   opj_destroy_codec(codec);
-  return d;
 }
 
 // ---- OpenJPH: HTJ2K (ISO 15444-15), from memory ----
 
 
-Decoded decodeHtj2kLines(const uint8_t* data, size_t length, const Expected& expected) {
+void decodeHtj2kLines(Decoded& d, const uint8_t* data, size_t length, const Expected& expected) {
   ojph::mem_infile file;
   file.open(data, length);
   ojph::codestream codestream;
   codestream.read_headers(&file);
   ojph::param_siz siz = codestream.access_siz();
-  Decoded d;
   d.columns = siz.get_image_extent().x - siz.get_image_offset().x;
   d.rows = siz.get_image_extent().y - siz.get_image_offset().y;
   d.samples = siz.get_num_components();
@@ -210,7 +199,6 @@ Decoded decodeHtj2kLines(const uint8_t* data, size_t length, const Expected& exp
     d.store(wide, c, size_t(row[c] - 1) * d.columns, line->i32, d.columns);
   }
   codestream.close();
-  return d;
 }
 
 // OpenJPH 0.9 prints every message to a stream and then throws std::runtime_error("ojph error"); its
@@ -244,10 +232,10 @@ class ErrorText {
   FILE* stream_;
 };
 
-Decoded decodeHtj2k(const uint8_t* data, size_t length, const Expected& expected) {
+void decodeHtj2k(Decoded& d, const uint8_t* data, size_t length, const Expected& expected) {
   ErrorText errors;
   try {
-    return decodeHtj2kLines(data, length, expected);
+    decodeHtj2kLines(d, data, length, expected);
   } catch (const std::runtime_error& e) {
     if (std::string(e.what()) == "ojph error") fail(errors.last());
     throw;
@@ -271,7 +259,7 @@ napi_value setNumber(napi_env env, napi_value object, const char* name, double v
   return object;
 }
 
-template <Decoded (*Decode)(const uint8_t*, size_t, const Expected&)>
+template <void (*Decode)(Decoded&, const uint8_t*, size_t, const Expected&)>
 napi_value decodeEntry(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
@@ -295,9 +283,9 @@ napi_value decodeEntry(napi_env env, napi_callback_info info) {
     napi_value v;
     if (!ok(env, napi_get_element(env, argv[1], i, &v)) || !ok(env, napi_get_value_uint32(env, v, &want[i]))) return nullptr;
   }
-  Decoded d;
+  Decoded d(env);
   try {
-    d = Decode(static_cast<const uint8_t*>(data), length, Expected{want[0], want[1], want[2]});
+    Decode(d, static_cast<const uint8_t*>(data), length, Expected{want[0], want[1], want[2]});
   } catch (const std::exception& e) {
     napi_throw_error(env, "ERR_DICOMKIT_CODESTREAM", e.what());
     return nullptr;
@@ -305,15 +293,10 @@ napi_value decodeEntry(napi_env env, napi_callback_info info) {
     napi_throw_error(env, "ERR_DICOMKIT_CODESTREAM", "the codestream is invalid");
     return nullptr;
   }
-  napi_value result, buffer, bytes, flag;
+  napi_value result, bytes, flag;
   if (!ok(env, napi_create_object(env, &result))) return nullptr;
-  // The buffer goes to JavaScript as it is; its finalizer frees it.
   const size_t outLength = d.length;
-  if (!ok(env, napi_create_external_arraybuffer(
-                   env, d.bytes, outLength, [](napi_env, void* data, void*) { std::free(data); }, nullptr, &buffer)))
-    return nullptr;
-  d.bytes = nullptr;
-  if (!ok(env, napi_create_typedarray(env, napi_uint8_array, outLength, buffer, 0, &bytes)) ||
+  if (!ok(env, napi_create_typedarray(env, napi_uint8_array, outLength, d.buffer, 0, &bytes)) ||
       !ok(env, napi_set_named_property(env, result, "bytes", bytes)) ||
       !ok(env, napi_get_boolean(env, d.isSigned, &flag)) ||
       !ok(env, napi_set_named_property(env, result, "signed", flag)) ||
