@@ -6,6 +6,7 @@
  * most where decoding is fastest (HTJ2K) and next to nothing for JPEG 2000.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DicomError } from '@dicomkit/core';
@@ -43,6 +44,8 @@ function childWorker(addon: NativeAddon, setup: ChildSetup, frameTimeoutMs: numb
   try {
     child = fork(entry, [], {
       serialization: 'advanced',
+      // Not the parent's flags: `node -e …` or a test runner's would make the child run something else.
+      execArgv: [],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc', memory.fd], // memory.fd becomes the child's fd 4 (SHARED_MEMORY_FD)
       env: { ...process.env, DICOMKIT_NATIVE_SETUP: JSON.stringify(setup) },
     });
@@ -67,8 +70,10 @@ function childWorker(addon: NativeAddon, setup: ChildSetup, frameTimeoutMs: numb
     }
   };
   setBusy(false);
-  // The child's last words (a library's assertion, say) go into the error, not onto the parent's stderr.
+  // The child's last words (a library's assertion, say) go into the error, not onto the parent's stderr. The pipe
+  // never keeps the parent alive (the IPC channel does, while busy).
   let lastWords = '';
+  (child.stderr as Socket | null)?.unref();
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (text: string) => (lastWords = (lastWords + text).slice(-2000)));
   const said = (): string => {
@@ -89,7 +94,8 @@ function childWorker(addon: NativeAddon, setup: ChildSetup, frameTimeoutMs: numb
       }, frameTimeoutMs);
   };
   return {
-    // Advanced serialization copies typed arrays through the channel; nothing is transferred between processes.
+    // A codestream goes into a free shared-memory slot and the message carries its place; without a free slot (or
+    // for a frame larger than a slot) the message carries the bytes (advanced serialization copies typed arrays).
     postMessage: (req) => {
       pending++;
       arm();

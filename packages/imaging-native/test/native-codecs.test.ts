@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { isDicomError } from '@dicomkit/core';
 import { readDicomFileSync } from '@dicomkit/core/node';
@@ -338,3 +339,25 @@ test(
     assert.ok(growth < 120, `RSS grew ${growth.toFixed(0)} MiB`);
   },
 );
+
+test('an idle native codec pool does not keep Node running', { skip: needNative(), timeout: 60_000 }, () => {
+  const script = `
+    import { createNativeCodecPool } from '@dicomkit/imaging-native';
+    import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+    const pool = createNativeCodecPool({ processes: 2 });
+    const d = ${JSON.stringify(GRAY)};
+    const r = await pool.decode('${TS.HTJ2KLossless}', new Uint8Array(readFileSync(${JSON.stringify(
+      new URL('../../test/fixtures/gray-48x40.j2c', import.meta.url).pathname,
+    )})), d);
+    console.log(r.pixels.length); // and no pool.close()`;
+  const started = Date.now();
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: new URL('../..', import.meta.url).pathname,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), String(48 * 40));
+  assert.ok(Date.now() - started < 20_000);
+});
