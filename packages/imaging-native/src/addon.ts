@@ -40,7 +40,7 @@ export function loadAddon(): NativeAddon | Error {
     return addon;
   } catch (e) {
     loadError = new Error(
-      `the native codecs are not built (npm install builds them with a C++ compiler and the OpenJPEG and OpenJPH headers; Debian: g++ libopenjp2-7-dev libopenjph-dev): ${(e as Error).message}`,
+      `the native codecs are not built (npm install builds them with a C++ compiler and the OpenJPEG and OpenJPH headers; Debian: g++ libopenjp2-7-dev libopenjph-dev): ${(e as Error).message.split('\n')[0]}`,
       { cause: e },
     );
     return loadError;
