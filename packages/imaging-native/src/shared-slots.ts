@@ -80,7 +80,10 @@ export class SharedSlots {
     const { shared, ...rest } = r;
     const Type = ARRAY_TYPES[shared.type ?? ''];
     if (!Type) throw new RangeError(`unknown sample array type ${shared.type}`);
-    const own = this.area(shared.slot, true, shared.byteLength).slice();
-    return { ...rest, pixels: new Type(own.buffer) };
+    // Memory of its own, not zero-filled first (every byte is written next): Buffer.allocUnsafeSlow is never pooled,
+    // so its ArrayBuffer is exactly the frame's.
+    const own = Buffer.allocUnsafeSlow(shared.byteLength);
+    own.set(this.area(shared.slot, true, shared.byteLength));
+    return { ...rest, pixels: new Type(own.buffer as ArrayBuffer) };
   }
 }
