@@ -380,15 +380,6 @@ napi_value mapSharedMemory(napi_env env, napi_callback_info info) {
   return sharedArrayBuffer(env, base, size);
 }
 
-napi_value versions(napi_env env, napi_callback_info) {
-  napi_value result, v;
-  if (!ok(env, napi_create_object(env, &result)) ||
-      !ok(env, napi_create_string_utf8(env, opj_version(), NAPI_AUTO_LENGTH, &v)) ||
-      !ok(env, napi_set_named_property(env, result, "openjpeg", v)))
-    return nullptr;
-  return result;
-}
-
 napi_value init(napi_env env, napi_value exports) {
   ojph::set_info_stream(nullptr);
   ojph::set_warning_stream(nullptr);
@@ -396,7 +387,6 @@ napi_value init(napi_env env, napi_value exports) {
   const napi_property_descriptor properties[] = {
       {"decodeJpeg2000", nullptr, decodeEntry<decodeJpeg2000>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"decodeHtj2k", nullptr, decodeEntry<decodeHtj2k>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"versions", nullptr, versions, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"createSharedMemory", nullptr, createSharedMemory, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"mapSharedMemory", nullptr, mapSharedMemory, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

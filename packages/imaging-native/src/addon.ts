@@ -21,11 +21,21 @@ export type ExpectedGeometry = [columns: number, rows: number, samples: number];
 export interface NativeAddon {
   decodeJpeg2000(codestream: Uint8Array, expected: ExpectedGeometry): DecodedCodestream;
   decodeHtj2k(codestream: Uint8Array, expected: ExpectedGeometry): DecodedCodestream;
-  versions(): { openjpeg: string };
   /** A new anonymous memory file of `size` bytes (Linux memfd), mapped: for a child process to map too. */
   createSharedMemory(size: number): { fd: number; buffer: ArrayBuffer };
   /** The memory file behind an inherited descriptor, mapped. */
   mapSharedMemory(fd: number, size: number): ArrayBuffer;
+}
+
+const FUNCTIONS = ['decodeJpeg2000', 'decodeHtj2k', 'createSharedMemory', 'mapSharedMemory'] as const;
+
+/** Whether what `require` gave is this module (a stale build from an older version would lack a function). */
+function isNativeAddon(m: unknown): m is NativeAddon {
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    FUNCTIONS.every((f) => typeof (m as Record<string, unknown>)[f] === 'function')
+  );
 }
 
 let addon: NativeAddon | undefined;
@@ -36,11 +46,15 @@ export function loadAddon(): NativeAddon | Error {
   if (addon) return addon;
   if (loadError) return loadError;
   try {
-    addon = createRequire(import.meta.url)('../../build/dicomkit-codecs.node') as NativeAddon;
+    const m: unknown = createRequire(import.meta.url)('../../build/dicomkit-codecs.node');
+    if (!isNativeAddon(m))
+      throw new Error(`build/dicomkit-codecs.node lacks ${FUNCTIONS.join(', ')}: rebuild it`);
+    addon = m;
     return addon;
   } catch (e) {
+    const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
     loadError = new Error(
-      `the native codecs are not built (npm install builds them with a C++ compiler and the OpenJPEG and OpenJPH headers; Debian: g++ libopenjp2-7-dev libopenjph-dev): ${(e as Error).message.split('\n')[0]}`,
+      `the native codecs are not built (npm install builds them with a C++ compiler and the OpenJPEG and OpenJPH headers; Debian: g++ libopenjp2-7-dev libopenjph-dev): ${why}`,
       { cause: e },
     );
     return loadError;

@@ -6,7 +6,7 @@
  * most where decoding is fastest (HTJ2K) and next to nothing for JPEG 2000.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DicomError } from '@dicomkit/core';
@@ -73,7 +73,7 @@ function childWorker(addon: NativeAddon, setup: ChildSetup, frameTimeoutMs: numb
   // The child's last words (a library's assertion, say) go into the error, not onto the parent's stderr. The pipe
   // never keeps the parent alive (the IPC channel does, while busy).
   let lastWords = '';
-  (child.stderr as Socket | null)?.unref();
+  if (child.stderr instanceof Socket) child.stderr.unref();
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (text: string) => (lastWords = (lastWords + text).slice(-2000)));
   const said = (): string => {
@@ -115,7 +115,7 @@ function childWorker(addon: NativeAddon, setup: ChildSetup, frameTimeoutMs: numb
           answer = {
             id: r.id,
             kind: 'error',
-            error: { code: 'INVALID_VALUE', message: (e as Error).message },
+            error: { code: 'INVALID_VALUE', message: e instanceof Error ? e.message : String(e) },
           };
         }
         slotOf.delete(r.id);

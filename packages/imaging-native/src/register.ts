@@ -35,11 +35,11 @@ export function registerNativeCodecs(options: RegisterNativeOptions = {}): void 
   if (addon instanceof Error)
     throw new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', addon.message, { cause: addon });
   const families = [
-    ['jpeg2000', 'OpenJPEG (native)', addon.decodeJpeg2000],
-    ['htj2k', 'OpenJPH (native)', addon.decodeHtj2k],
+    ['jpeg2000', options.jpeg2000 ?? true, 'OpenJPEG (native)', addon.decodeJpeg2000],
+    ['htj2k', options.htj2k ?? false, 'OpenJPH (native)', addon.decodeHtj2k],
   ] as const;
-  for (const [family, name, decode] of families) {
-    if (options[family] === false || (family === 'htj2k' && options.htj2k !== true)) continue;
+  for (const [family, wanted, name, decode] of families) {
+    if (!wanted) continue;
     for (const uid of NATIVE_TRANSFER_SYNTAXES[family]) {
       if (registered.has(uid)) continue; // registered twice: the codec it replaced is still the WASM one
       registered.add(uid);

@@ -23,7 +23,7 @@ export interface SharedPlace {
 export type SharedRequest = CodecRequest & { shared?: SharedPlace };
 export type SharedResponse = CodecResponse & { shared?: SharedPlace };
 
-const ARRAY_TYPES: Record<string, new (buffer: ArrayBuffer) => PixelArray> = {
+const ARRAY_TYPES: Record<string, new (buffer: ArrayBufferLike) => PixelArray> = {
   Uint8Array,
   Int8Array,
   Uint16Array,
@@ -84,6 +84,6 @@ export class SharedSlots {
     // so its ArrayBuffer is exactly the frame's.
     const own = Buffer.allocUnsafeSlow(shared.byteLength);
     own.set(this.area(shared.slot, true, shared.byteLength));
-    return { ...rest, pixels: new Type(own.buffer as ArrayBuffer) };
+    return { ...rest, pixels: new Type(own.buffer) };
   }
 }

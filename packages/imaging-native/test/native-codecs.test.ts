@@ -24,17 +24,25 @@ import { inventory, needTestdata } from '@dicomkit/core/test/shared';
 import {
   createNativeCodecPool,
   loadAddon,
-  nativeCodecsAvailable,
   nativeFrameCodec,
   registerNativeCodecs,
+  type NativeAddon,
 } from '../src/index.js';
 
 const fixture = (name: string): Uint8Array =>
   new Uint8Array(readFileSync(new URL(`../../test/fixtures/${name}`, import.meta.url)));
 
+/** The native module (in tests that run only when it is built). */
+function addon(): NativeAddon {
+  const a = loadAddon();
+  if (a instanceof Error) throw a;
+  return a;
+}
+
 function needNative(): string | false {
-  if (nativeCodecsAvailable()) return false;
-  const msg = `native codecs not built (${(loadAddon() as Error).message}): skipped`;
+  const a = loadAddon();
+  if (!(a instanceof Error)) return false;
+  const msg = `native codecs not built (${a.message}): skipped`;
   console.log(`# SKIP ${msg}`);
   return msg;
 }
@@ -95,8 +103,7 @@ test(
   'native decoders give the WASM decoders’ frames on every JPEG 2000 and HTJ2K file of the corpus',
   { skip: needTestdata() || needNative(), timeout: 300_000 },
   async () => {
-    const addon = loadAddon();
-    assert.ok(!(addon instanceof Error));
+    const lib = addon();
     const rows = inventory().filter(
       (r) => r.kind === 'dicom' && !r.dup_of && (J2K_FAMILY.has(r.ts_uid!) || HTJ2K_FAMILY.has(r.ts_uid!)),
     );
@@ -110,7 +117,7 @@ test(
       const wasm = WASM.get(uid)!;
       const native = nativeFrameCodec(
         'native',
-        J2K_FAMILY.has(uid) ? addon.decodeJpeg2000 : addon.decodeHtj2k,
+        J2K_FAMILY.has(uid) ? lib.decodeJpeg2000 : lib.decodeHtj2k,
         undefined,
       );
       let d: PixelDescription;
@@ -144,14 +151,12 @@ test(
   'a codestream that disagrees with the dataset is refused before decoding',
   { skip: needNative() },
   async () => {
-    const addon = loadAddon();
-    assert.ok(!(addon instanceof Error));
-    const codec = nativeFrameCodec('native', addon.decodeHtj2k, undefined);
+    const codec = nativeFrameCodec('native', addon().decodeHtj2k, undefined);
     await assert.rejects(
       async () => codec.decode(fixture('gray-48x40.j2c'), { ...GRAY, rows: 4000, columns: 4000 }),
       /the codestream holds 48×40×1; the dataset says 4000×4000×1/,
     );
-    const j2k = nativeFrameCodec('native', addon.decodeJpeg2000, undefined);
+    const j2k = nativeFrameCodec('native', addon().decodeJpeg2000, undefined);
     await assert.rejects(async () => j2k.decode(new Uint8Array([0xff, 0x4f, 0xff, 0x51]), GRAY), Error);
   },
 );
@@ -319,11 +324,7 @@ test(
   async () => {
     // The frames are ArrayBuffers V8 owns (an earlier build handed out external buffers, freed only when the event
     // loop ran: this loop would have held 3,000 × 128 KiB).
-    const codec = nativeFrameCodec(
-      'native',
-      (loadAddon() as Exclude<ReturnType<typeof loadAddon>, Error>).decodeHtj2k,
-      undefined,
-    );
+    const codec = nativeFrameCodec('native', addon().decodeHtj2k, undefined);
     const d = { ...GRAY, rows: 256, columns: 256 };
     const pixels = new Int16Array(256 * 256).map((_, i) => ((i * 7919) % 4000) - 2000);
     const bytes = (await WASM.get(TS.HTJ2KLossless)!.encode!(pixels, d, {})).bytes;
